@@ -1,0 +1,85 @@
+/**
+ * The one catalogue of coded errors. Every error the framework raises on
+ * purpose has a code here and a message builder that says what was wrong and
+ * what to do about it. Tests assert on codes, never on message text.
+ *
+ * Codes are grouped by the part that raises them; a new part adds its group
+ * here rather than inventing a second catalogue.
+ */
+
+/** Arguments a message builder receives: the facts it names. */
+type Facts = Record<string, string | number | undefined>;
+
+const define = <T extends Record<string, (f: Facts) => string>>(t: T): T => t;
+
+/** Every error code with the builder of its message. */
+export const catalogue = define({
+  // Modules: manifests, discovery, dependency graph, lifecycle.
+  ERR_MANIFEST_INVALID: (f) => `Module manifest ${f.path} is invalid: ${f.problem}. Fix the file and try again.`,
+  ERR_MODULE_NAME_CONFLICT: (f) => `Module "${f.name}" is declared twice in the same directory level (${f.first} and ${f.second}). Remove one of them.`,
+  ERR_MODULE_UNKNOWN: (f) => `No module named "${f.name}" was found in this codebase${f.hint ? ` (${f.hint})` : ''}. Check the name with "aegir pm-list".`,
+  ERR_MODULE_DEPENDENCY_MISSING: (f) => `Module "${f.module}" depends on "${f.dependency}", which was not found. Add "${f.dependency}" to modules/ or sites/all/modules/.`,
+  ERR_MODULE_DEPENDENCY_VERSION: (f) => `Module "${f.module}" needs "${f.dependency}" ${f.range}, but version ${f.version} is present. Install a matching version of "${f.dependency}".`,
+  ERR_MODULE_DEPENDENCY_CYCLE: (f) => `Modules depend on each other in a cycle: ${f.cycle}. Remove one of these dependencies.`,
+  ERR_MODULE_CORE_INCOMPATIBLE: (f) => `Module "${f.module}" needs framework core ${f.range}, but this is core ${f.version}.`,
+  ERR_MODULE_ENTRY_INVALID: (f) => `Module "${f.module}" entry ${f.path} could not be loaded: ${f.problem}.`,
+  ERR_MODULE_REQUIRED: (f) => `Module "${f.module}" is required and cannot be ${f.action}.`,
+  ERR_MODULE_REQUIRED_BY: (f) => `Module "${f.module}" cannot be ${f.action}: ${f.dependents} depend${String(f.dependents).includes(',') ? '' : 's'} on it. ${f.action === 'disabled' ? 'Disable' : 'Uninstall'} those first.`,
+  ERR_MODULE_NOT_INSTALLED: (f) => `Module "${f.module}" is not installed on this site.`,
+  ERR_MODULE_IS_PROFILE: (f) => `"${f.module}" is an install profile; profiles are chosen at site-install, not ${f.action}.`,
+  ERR_MODULE_INSTALL_FAILED: (f) => `Installing module "${f.module}" failed: ${f.problem}. It and the modules installed with it were rolled back.`,
+  ERR_MODULE_LIFECYCLE_FAILED: (f) => `Module "${f.module}" failed while being ${f.action}: ${f.problem}. Nothing was changed.`,
+  ERR_UPDATE_FAILED: (f) => `Update ${f.module} #${f.number} failed: ${f.problem}. Earlier updates were recorded; fix the cause and run "aegir updatedb" again.`,
+  ERR_UPDATE_INVALID: (f) => `Module "${f.module}" declares update "${f.number}"; update numbers must be positive integers.`,
+
+  // Hooks.
+  ERR_HOOK_UNKNOWN: (f) => `Hook "${f.hook}" is not declared by core or any enabled module.`,
+  ERR_HOOK_DUPLICATE: (f) => `Hook "${f.hook}" is declared by both ${f.first} and ${f.second}. Hook names must be unique; prefix them with the module name.`,
+  ERR_HOOK_KIND: (f) => `Hook "${f.hook}" is a ${f.kind} hook and cannot be invoked as ${f.asKind}.`,
+  ERR_HOOK_FAILED: (f) => `Module "${f.module}" failed in hook "${f.hook}": ${f.problem}`,
+
+  // Sites and settings.
+  ERR_SETTINGS_INVALID: (f) => `Settings file ${f.path} is invalid: ${f.problem}.`,
+  ERR_SITES_JSON_INVALID: (f) => `Site aliases file ${f.path} is invalid: ${f.problem}.`,
+  ERR_SITE_NOT_FOUND: (f) => `No site directory matches "${f.uri}" in ${f.root}/sites. Install one with "aegir site-install --uri=${f.uri}".`,
+  ERR_SITE_NOT_INSTALLED: (f) => `Site ${f.site} is not installed. Run "aegir site-install --uri=${f.uri}" first.`,
+  ERR_SITE_EXISTS: (f) => `Site ${f.site} is already installed. Use --force to install over it (its tables are replaced).`,
+  ERR_URI_INVALID: (f) => `"${f.uri}" is not a valid site address: ${f.problem}.`,
+  ERR_ROOT_INVALID: (f) => `${f.root} is not a codebase root: ${f.problem}. Pass --root with the folder that holds core/, modules/ and sites/.`,
+  ERR_ALIAS_UNKNOWN: (f) => `No alias "@${f.alias}" was found (looked in ${f.where}). Use --uri instead or create the alias file.`,
+  ERR_ALIAS_INVALID: (f) => `Alias file ${f.path} is invalid: ${f.problem}.`,
+  ERR_PROFILE_UNKNOWN: (f) => `No install profile named "${f.profile}" in this codebase. Available: ${f.available}.`,
+  ERR_INSTALL_FAILED: (f) => `Installing ${f.site} failed at "${f.step}": ${f.problem}. Everything created was removed.`,
+
+  // Database.
+  ERR_DB_URL_INVALID: (f) => `Database URL "${f.url}" is invalid: ${f.problem}. Use sqlite:[path] or mysql://user[:pass]@host[:port]/database.`,
+  ERR_DB_UNREACHABLE: (f) => `Cannot reach the ${f.driver} database ${f.target}: ${f.problem}.`,
+  ERR_DB_QUERY: (f) => `Database query failed: ${f.problem}.`,
+  ERR_SCHEMA_INVALID: (f) => `Schema of module "${f.module}" is invalid: ${f.problem}.`,
+  ERR_TABLE_EXISTS: (f) => `Table "${f.table}" of module "${f.module}" already exists in the site database. Drop it or uninstall the module that owns it.`,
+  ERR_TOOL_MISSING: (f) => `The command "${f.tool}" is needed for ${f.purpose} but was not found. Install ${f.package}.`,
+  ERR_TOOL_FAILED: (f) => `${f.tool} failed (exit ${f.code}): ${f.problem}`,
+
+  // Configuration and cache.
+  ERR_CONFIG_KEY_INVALID: (f) => `Configuration key "${f.key}" is invalid: use module.name with letters, digits, "_" and ".".`,
+  ERR_CONFIG_VALUE_INVALID: (f) => `Value for "${f.key}" is not valid JSON: ${f.problem}. Quote strings or drop --format=json.`,
+  ERR_CONFIG_OVERRIDDEN: (f) => `Configuration "${f.key}" is fixed by settings.json (config section) and cannot be changed here. Edit ${f.path}.`,
+  ERR_LOCK_HELD: (f) => `"${f.name}" is already running (started ${f.since}). Wait for it to finish.`,
+
+  // Command line.
+  ERR_COMMAND_UNKNOWN: (f) => `Unknown command "${f.command}".${f.suggestion ? ` Did you mean "${f.suggestion}"?` : ''} Run "aegir help" for the list.`,
+  ERR_COMMAND_DUPLICATE: (f) => `Command "${f.command}" is declared by both ${f.first} and ${f.second}.`,
+  ERR_CLI_OPTION_UNKNOWN: (f) => `Unknown option --${f.option} for "${f.command}".${f.suggestion ? ` Did you mean --${f.suggestion}?` : ''} See "aegir ${f.command} --help".`,
+  ERR_CLI_OPTION_VALUE: (f) => `Option --${f.option} of "${f.command}": ${f.problem}.`,
+  ERR_CLI_OPTION_MISSING: (f) => `Option --${f.option} is required for "${f.command}".`,
+  ERR_CLI_ARGUMENT_MISSING: (f) => `"${f.command}" needs the argument <${f.argument}>. See "aegir ${f.command} --help".`,
+  ERR_CLI_ARGUMENT_EXTRA: (f) => `"${f.command}" takes ${f.max} argument(s) but got extra "${f.value}".`,
+  ERR_CLI_ARGUMENT_INVALID: (f) => `Argument <${f.argument}> of "${f.command}": ${f.problem}.`,
+  ERR_SECRET_SOURCE: (f) => `Cannot read the secret for --${f.option} from ${f.source}: ${f.problem}.`,
+  ERR_ABORTED: (f) => `${f.what} was cancelled${f.reason ? `: ${f.reason}` : ''}.`,
+  ERR_TIMEOUT: (f) => `${f.what} did not finish within ${f.seconds} s.`,
+  ERR_PATH_INVALID: (f) => `Path "${f.path}" is not allowed: ${f.problem}.`,
+});
+
+/** Any code in the catalogue. */
+export type ErrorCode = keyof typeof catalogue;

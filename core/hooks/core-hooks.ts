@@ -1,0 +1,45 @@
+import type { CommandDefinition } from '../cli/command.js';
+import type { InstallStep } from '../modules/definition.js';
+import type { SiteContext } from '../site/context.js';
+import { hook } from './kinds.js';
+
+/** A line of `aegir status` contributed by a module. */
+export interface StatusItem {
+  readonly label: string;
+  value(site: SiteContext): Promise<string> | string;
+}
+
+/** Payload of the module lifecycle events. */
+export interface ModulesChanged {
+  readonly site: SiteContext;
+  /** Machine names, in the order they were processed. */
+  readonly modules: readonly string[];
+}
+
+/**
+ * Core's own hooks: one frozen object, typed through HookMap. Module hooks
+ * are declared the same way in each module's `hooks.ts`.
+ */
+export const coreHooks = Object.freeze({
+  /** Commands of `bin/aegir`. Collected once per kernel; a name declared twice is an error naming both modules. */
+  'cli.commands': hook.collect<CommandDefinition>('Commands for bin/aegir. Collected once per kernel.'),
+  /** Extra lines for `aegir status`, shown after core's own. */
+  'site.status': hook.collect<StatusItem>('Lines added to "aegir status" for an installed site.'),
+  /** Steps of site-install after the modules are installed, in module order; the profile's own steps run after these. */
+  'install.steps': hook.collect<InstallStep>('Steps of site-install that run once every module is installed, in module order, before the profile\'s own steps.'),
+  /** Periodic work: `aegir cron` runs every implementation in module order under a lock. */
+  cron: hook.event<SiteContext>('Periodic work for a site, run by "aegir cron" in module order; one cron run at a time per site.'),
+  /** Caches were cleared: drop any cache a module keeps outside core_cache. */
+  'cache.flush': hook.event<SiteContext>('All caches were cleared ("aegir cache-clear"); modules drop caches they keep elsewhere.'),
+  /** Modules were installed (schema created, install functions run); runs on the new kernel. */
+  'modules.installed': hook.event<ModulesChanged>('Modules were installed on the site; runs on the new kernel after their install functions.'),
+  /** Disabled modules were enabled again; runs on the new kernel. */
+  'modules.enabled': hook.event<ModulesChanged>('Installed but disabled modules were enabled again; runs on the new kernel.'),
+  /** Modules were disabled; runs on the new kernel, without them. */
+  'modules.disabled': hook.event<ModulesChanged>('Modules were disabled; runs on the new kernel, which no longer has them.'),
+  /** Modules were uninstalled (tables dropped, configuration deleted). */
+  'modules.uninstalled': hook.event<ModulesChanged>('Modules were uninstalled: their tables and configuration are gone.'),
+});
+
+/** The types of core's hooks, merged into HookMap. */
+export type CoreHooks = typeof coreHooks;

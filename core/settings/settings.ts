@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AegirError, isAegirError } from '../errors/aegir-error.js';
+import { isConfigKey, type Json } from '../config/config-store.js';
+import { parseDbUrl, type DatabaseSettings } from '../database/db-url.js';
+import { writeFileAtomic } from '../util/fs.js';
+
+/** A site's settings file, `sites/<dir>/settings.json`, validated. */
+export interface Settings {
+  /** Where the site's database is. */
+  readonly database: DatabaseSettings;
+  /** Secret salt for tokens and one-time links; generated at install. */
+  readonly hashSalt: string;
+  /** Configuration overrides that win over the database (read-only from the site). */
+  readonly config: Readonly<Record<string, Json>>;
+}
+
+const KEYS = ['database', 'hashSalt', 'config'];
+
+/** Path of a site folder's settings file. */
+export function settingsPath(siteDir: string): string {
+  return join(siteDir, 'settings.json');
+}
+
+/** Read and validate a site's settings; undefined when the file does not exist. */
+export function readSettings(siteDir: string): Settings | undefined {
+  const path = settingsPath(siteDir);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new AegirError('ERR_SETTINGS_INVALID', { path, problem: `cannot be read (${(e as NodeJS.ErrnoException).code})` });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new AegirError('ERR_SETTINGS_INVALID', { path, problem: `not valid JSON (${(e as Error).message})` });
+  }
+  return parseSettings(raw, path);
+}
+
+/** Validate a parsed settings object; every problem is ERR_SETTINGS_INVALID naming the file. */
+export function parseSettings(raw: unknown, path: string): Settings {
+  const bad = (problem: string): never => { throw new AegirError('ERR_SETTINGS_INVALID', { path, problem }); };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('it must be a JSON object');
+  const s = raw as Record<string, unknown>;
+  for (const k of Object.keys(s)) if (!KEYS.includes(k)) bad(`unknown key "${k}" (allowed: ${KEYS.join(', ')})`);
+  if (s.database === undefined) bad('"database" is missing');
+  const database = parseDatabase(s.database, bad);
+  if (typeof s.hashSalt !== 'string' || s.hashSalt.length < 32) bad('"hashSalt" must be a string of at least 32 characters');
+  const config: Record<string, Json> = {};
+  if (s.config !== undefined) {
+    if (typeof s.config !== 'object' || s.config === null || Array.isArray(s.config)) bad('"config" must be an object of key: value');
+    for (const [k, v] of Object.entries(s.config as Record<string, Json>)) {
+      if (!isConfigKey(k)) bad(`config key "${k}" must look like module.name`);
+      config[k] = v;
+    }
+  }
+  return Object.freeze({ database, hashSalt: s.hashSalt as string, config: Object.freeze(config) });
+}
+
+function parseDatabase(v: unknown, bad: (p: string) => never): DatabaseSettings {
+  if (typeof v === 'string') {
+    try {
+      return parseDbUrl(v);
+    } catch (e) {
+      return bad(isAegirError(e) ? `"database": ${e.message}` : String(e));
+    }
+  }
+  if (typeof v !== 'object' || v === null) return bad('"database" must be a database URL or an object');
+  const d = v as Record<string, unknown>;
+  if (d.driver === 'sqlite') {
+    const extra = Object.keys(d).find((k) => k !== 'driver' && k !== 'file');
+    if (extra) bad(`"database.${extra}" is not an SQLite setting`);
+    if (typeof d.file !== 'string') bad('"database.file" must be a path');
+    return parseDbUrl(`sqlite:${d.file as string}`);
+  }
+  if (d.driver === 'mysql') {
+    const allowed = ['driver', 'host', 'port', 'user', 'password', 'database', 'socket'];
+    const extra = Object.keys(d).find((k) => !allowed.includes(k));
+    if (extra) bad(`"database.${extra}" is not a MySQL setting (allowed: ${allowed.join(', ')})`);
+    for (const k of ['host', 'user', 'database']) if (typeof d[k] !== 'string') bad(`"database.${k}" must be a string`);
+    if (d.password !== undefined && typeof d.password !== 'string') bad('"database.password" must be a string');
+    if (d.port !== undefined && (!Number.isInteger(d.port) || (d.port as number) < 1 || (d.port as number) > 65535)) bad('"database.port" must be 1 to 65535');
+    if (d.socket !== undefined && (typeof d.socket !== 'string' || !d.socket.startsWith('/'))) bad('"database.socket" must be an absolute path');
+    // Re-use the URL checks for names and host.
+    const url = `mysql://${encodeURIComponent(d.user as string)}@${d.host as string}:${(d.port as number | undefined) ?? 3306}/${d.database as string}`;
+    let parsed;
+    try {
+      parsed = parseDbUrl(url);
+    } catch (e) {
+      return bad(isAegirError(e) ? `"database": ${e.message}` : String(e));
+    }
+    return { ...parsed, password: (d.password as string | undefined) ?? '', socket: d.socket as string | undefined } as DatabaseSettings;
+  }
+  return bad('"database.driver" must be "sqlite" or "mysql"');
+}
+
+/** A new random hash salt. */
+export function newHashSalt(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Write a site's settings file atomically. It holds database credentials,
+ * so it is readable by its owner and group only (0640).
+ */
+export function writeSettings(siteDir: string, settings: Settings): void {
+  const db = settings.database;
+  const out = {
+    database: db.driver === 'sqlite' ? { driver: 'sqlite', file: db.file } : { ...db, socket: db.socket },
+    hashSalt: settings.hashSalt,
+    ...(Object.keys(settings.config).length ? { config: settings.config } : {}),
+  };
+  writeFileAtomic(settingsPath(siteDir), JSON.stringify(out, null, 2) + '\n', 0o640);
+}

@@ -1,0 +1,75 @@
+import { AegirError } from '../errors/aegir-error.js';
+
+/** A request address as multisite resolution needs it. */
+export interface SiteAddress {
+  /** Lower-case host name, without a trailing dot. */
+  readonly host: string;
+  /** Port, when one was given and is not the scheme's default. */
+  readonly port?: number | undefined;
+  /** Path segments below the host, without empty ones ("/a/b" → ["a", "b"]). */
+  readonly path: readonly string[];
+}
+
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Whether `host` is a valid host name (RFC 1123: labels of letters, digits
+ * and inner hyphens, 63 characters each, 253 in all) or an IPv4 address.
+ */
+export function isHostName(host: string): boolean {
+  if (host.length === 0 || host.length > 253) return false;
+  return host.split('.').every((l) => LABEL.test(l));
+}
+
+/**
+ * Parse what a user gives as --uri: `example.com`, `example.com:8080`,
+ * `http://example.com/sub`, `https://www.example.com:8443/a/b`. Anything
+ * else (spaces, quotes, `..`, user info, odd characters) is ERR_URI_INVALID,
+ * so an address can go into a folder name or a config file safely.
+ */
+export function parseSiteAddress(uri: string): SiteAddress {
+  const bad = (problem: string): never => { throw new AegirError('ERR_URI_INVALID', { uri: uri.slice(0, 300), problem }); };
+  if (!uri || uri.length > 300) bad('it must be 1 to 300 characters');
+  if (/[\s\0"'`;{}<>\\|$]/.test(uri)) bad('it contains spaces, quotes or other characters a site address cannot have');
+  const withScheme = /^[a-z]+:\/\//i.test(uri) ? uri : `http://${uri}`;
+  const scheme = /^([a-z]+):/i.exec(withScheme)![1]!.toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') bad(`scheme "${scheme}" is not http or https`);
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    return bad('it is not a host name or URL');
+  }
+  if (u.username || u.password) bad('it must not contain a user name or password');
+  if (u.search || u.hash) bad('it must not contain "?" or "#"');
+  const host = u.hostname.replace(/\.$/, '').toLowerCase();
+  if (!isHostName(host)) bad(`"${host}" is not a valid host name (letters, digits and hyphens, dot-separated)`);
+  const rawPath = withScheme.replace(/^[a-z]+:\/\/[^/]*/i, '');
+  const path = rawPath.split('/').filter((s) => s !== '');
+  for (const s of path) if (!SEGMENT.test(s)) bad(`path segment "${s}" may hold only letters, digits, "-" and "_"`);
+  const defaultPort = scheme === 'https' ? 443 : 80;
+  const port = u.port && Number(u.port) !== defaultPort ? Number(u.port) : undefined;
+  return { host, port, path };
+}
+
+/**
+ * Folder names a request may map to, most specific first, in Drupal's
+ * order: for each path prefix from longest to none, the host with port
+ * and every shorter suffix of it (`8080.www.example.com.sub`,
+ * `www.example.com.sub`, `example.com.sub`, ..., `com`).
+ */
+export function candidateDirs(addr: SiteAddress): string[] {
+  const server = [...(addr.port ? [String(addr.port)] : []), ...addr.host.split('.')];
+  const out: string[] = [];
+  for (let i = addr.path.length; i >= 0; i--) {
+    const suffix = addr.path.slice(0, i).map((s) => `.${s}`).join('');
+    for (let j = server.length; j > 0; j--) out.push(server.slice(-j).join('.') + suffix);
+  }
+  return out;
+}
+
+/** The folder name site-install gives a new site at this address: its most specific candidate. */
+export function siteDirFor(addr: SiteAddress): string {
+  return candidateDirs(addr)[0]!;
+}

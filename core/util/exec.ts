@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import { AegirError } from '../errors/aegir-error.js';
+
+/** How to run an external program. */
+export interface RunOptions {
+  /** Kill it after this long (default 10 minutes). */
+  readonly timeoutMs?: number;
+  /** Text to write to its standard input, then close it. */
+  readonly input?: string;
+  /** Send its standard output here instead of collecting it. */
+  readonly stdout?: Writable;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  readonly signal?: AbortSignal;
+}
+
+/** What a finished program left. */
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Run a program with an argument array (never a shell string), with a
+ * timeout and cancellation. A missing program is ERR_TOOL_MISSING; a non-zero
+ * exit is ERR_TOOL_FAILED with the end of its error output.
+ */
+export function runProgram(program: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { stdio: ['pipe', opts.stdout ? 'pipe' : 'pipe', 'pipe'], env: opts.env ?? process.env, cwd: opts.cwd, signal: opts.signal });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; child.kill('SIGTERM'); }, opts.timeoutMs ?? 600_000);
+    if (opts.stdout) child.stdout.pipe(opts.stdout, { end: false });
+    else child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => { if (err.reduce((n, b) => n + b.length, 0) < 65536) err.push(c); });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (e.code === 'ENOENT') reject(new AegirError('ERR_TOOL_MISSING', { tool: program, purpose: 'this operation', package: `the package that provides ${program}` }));
+      else if (e.name === 'AbortError') reject(new AegirError('ERR_ABORTED', { what: program }));
+      else reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stderr = Buffer.concat(err).toString('utf8');
+      if (timedOut) return reject(new AegirError('ERR_TIMEOUT', { what: program, seconds: Math.round((opts.timeoutMs ?? 600_000) / 1000) }));
+      if (code !== 0) return reject(new AegirError('ERR_TOOL_FAILED', { tool: program, code: code ?? 'signal', problem: stderr.trim().split('\n').slice(-3).join(' ') || 'no error output' }));
+      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr });
+    });
+  });
+}
+
+/** The first of `names` found on PATH, or undefined. */
+export async function findProgram(names: readonly string[]): Promise<string | undefined> {
+  const { access, constants } = await import('node:fs/promises');
+  const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(':').filter(Boolean);
+  for (const n of names) {
+    for (const d of dirs) {
+      try {
+        await access(`${d}/${n}`, constants.X_OK);
+        return `${d}/${n}`;
+      } catch { /* next */ }
+    }
+  }
+  return undefined;
+}

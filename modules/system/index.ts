@@ -1,0 +1,31 @@
+import { defineModule } from '../../core/modules/definition.js';
+import { cacheClear } from './commands/cache.js';
+import { configDelete, configGet, configList, configSet } from './commands/config.js';
+import { cron } from './commands/cron.js';
+import { help } from './commands/help.js';
+import { hookList } from './commands/hook-list.js';
+import { pmDisable, pmEnable, pmList, pmUninstall } from './commands/pm.js';
+import { siteInstall } from './commands/site-install.js';
+import { sqlDump } from './commands/sql-dump.js';
+import { status } from './commands/status.js';
+import { updatedb, updatedbStatus } from './commands/updatedb.js';
+
+const commands = [
+  help, status, siteInstall, pmList, pmEnable, pmDisable, pmUninstall, updatedb, updatedbStatus,
+  cacheClear, configGet, configSet, configDelete, configList, sqlDump, cron, hookList,
+];
+
+/** The system module: core commands and the site's basic configuration. */
+export default defineModule({
+  register(api) {
+    api.on('cli.commands', (add) => { for (const c of commands) add(c); });
+    api.on('install.steps', (add) => add({
+      name: 'system.site',
+      title: 'Configure the site name and mail',
+      async run(site, input) {
+        await site.config.set('system.site_name', input.siteName);
+        await site.config.set('system.site_mail', input.siteMail);
+      },
+    }));
+  },
+});
