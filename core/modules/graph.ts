@@ -84,6 +84,25 @@ export function orderModules(catalog: Catalog, names: Iterable<string>): string[
   return order;
 }
 
+/**
+ * Order part of a module set by the hook order of the whole: `subset` with
+ * everything it depends on is ordered, then only `subset` is kept. Modules
+ * missing from the catalog are left out. Versions are not checked, so
+ * modules already installed can always be disabled or uninstalled.
+ */
+export function orderSubset(catalog: Catalog, subset: Iterable<string>): string[] {
+  const want = new Set([...subset].filter((n) => catalog.has(n)));
+  const closure = new Set<string>();
+  const visit = (n: string): void => {
+    if (closure.has(n) || !catalog.has(n)) return;
+    closure.add(n);
+    for (const d of Object.keys(catalog.get(n)!.manifest.dependencies)) visit(d);
+  };
+  for (const n of want) visit(n);
+  const present = new Set([...closure].filter((n) => Object.keys(catalog.get(n)!.manifest.dependencies).every((d) => closure.has(d))));
+  return orderModules(catalog, present).filter((n) => want.has(n));
+}
+
 /** Modules among `installed` that depend on `name`, directly. */
 export function dependentsOf(catalog: Catalog, name: string, among: Iterable<string>): string[] {
   const out: string[] = [];

@@ -4,7 +4,7 @@ import { Kernel } from '../kernel/kernel.js';
 import type { Site } from '../site/site.js';
 import { updateNumbers, type ModuleDefinition } from './definition.js';
 import type { DiscoveredModule } from './discovery.js';
-import { dependentsOf, orderModules, withDependencies } from './graph.js';
+import { dependentsOf, orderModules, orderSubset, withDependencies } from './graph.js';
 
 
 type Catalog = ReadonlyMap<string, DiscoveredModule>;
@@ -21,8 +21,8 @@ export interface EnableReport {
 export async function rebuildKernel(site: Site, catalog?: Catalog): Promise<Kernel> {
   const cat = catalog ?? (await site.catalog());
   const states = await site.modulesState.all();
-  const enabled = [...states.values()].filter((s) => s.status === 'enabled' && cat.has(s.name)).map((s) => s.name);
-  const kernel = Kernel.create(await site.codebase.load(cat, orderModules(cat, enabled)));
+  const enabled = [...states.values()].filter((s) => s.status === 'enabled').map((s) => s.name);
+  const kernel = Kernel.create(await site.codebase.load(cat, orderSubset(cat, enabled)));
   site.useKernel(kernel);
   return kernel;
 }
@@ -101,7 +101,7 @@ export async function disableModules(site: Site, names: readonly string[]): Prom
     const blockers = dependentsOf(catalog, n, enabled).filter((d) => !set.has(d));
     if (blockers.length) throw new AegirError('ERR_MODULE_REQUIRED_BY', { module: n, action: 'disabled', dependents: blockers.join(', ') });
   }
-  const order = orderModules(catalog, enabled).filter((n) => targets.includes(n)).reverse();
+  const order = orderSubset(catalog, targets).reverse();
   const defs = await definitionsOf(site, catalog, order);
   for (const n of order) await runLifecycle(n, 'disabled', () => defs.get(n)!.disable?.(site));
   for (const n of order) await site.modulesState.setStatus(n, 'disabled');
@@ -136,7 +136,7 @@ export async function uninstallModules(site: Site, names: readonly string[]): Pr
     await disableModules(site, stillEnabled);
     states = await site.modulesState.all();
   }
-  const order = orderModules(catalog, [...set].filter((n) => catalog.has(n))).reverse();
+  const order = orderSubset(catalog, set).reverse();
   const defs = await definitionsOf(site, catalog, order);
   for (const n of order) {
     const def = defs.get(n)!;
