@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Json } from '../config/config-store.js';
+import { wherePrefix } from '../database/like.js';
 
 /**
  * A site's cache in its database: JSON values by id, each permanent (until
@@ -31,9 +32,7 @@ export class CacheStore {
 
   /** Remove every entry, or those whose id starts with `prefix`; returns how many. */
   async clear(prefix = ''): Promise<number> {
-    const q = this.db('core_cache');
-    if (prefix) q.where('cid', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`);
-    return q.delete();
+    return wherePrefix(this.db('core_cache'), 'cid', prefix).delete();
   }
 
   /** Remove expired entries (cron does this); returns how many. */

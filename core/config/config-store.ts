@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { wherePrefix } from '../database/like.js';
 import { AegirError } from '../errors/aegir-error.js';
 
 /** A value that survives JSON. */
@@ -47,14 +48,12 @@ export class ConfigStore {
 
   /** Remove every key of a module (on uninstall). */
   async deleteModule(module: string): Promise<void> {
-    await this.db('core_config').where('name', 'like', `${module}.%`).delete();
+    await wherePrefix(this.db('core_config'), 'name', `${module}.`).delete();
   }
 
   /** All keys and values, optionally those starting with `prefix`; overrides included and marked. */
   async list(prefix = ''): Promise<{ key: string; value: Json; overridden: boolean }[]> {
-    const q = this.db('core_config').select('name', 'value').orderBy('name');
-    if (prefix) q.where('name', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`);
-    const rows: { name: string; value: string }[] = await q;
+    const rows: { name: string; value: string }[] = await wherePrefix(this.db('core_config').select('name', 'value').orderBy('name'), 'name', prefix);
     const out = new Map(rows.map((r) => [r.name, { key: r.name, value: JSON.parse(r.value) as Json, overridden: false }]));
     for (const [k, v] of Object.entries(this.overrides)) if (k.startsWith(prefix)) out.set(k, { key: k, value: v, overridden: true });
     return [...out.values()].sort((a, b) => (a.key < b.key ? -1 : 1));

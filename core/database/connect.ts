@@ -4,6 +4,9 @@ import type { Knex } from 'knex';
 import { AegirError, describe } from '../errors/aegir-error.js';
 import { describeDatabase, type DatabaseSettings, type MysqlSettings } from './db-url.js';
 
+/** knex would print connection errors itself; they reach the user once, as coded errors, instead. */
+const quiet = { warn: () => undefined, error: () => undefined, deprecate: () => undefined, debug: () => undefined };
+
 /** How long to wait for a database server before calling it unreachable. */
 export const CONNECT_TIMEOUT_MS = 5000;
 
@@ -35,6 +38,7 @@ export async function openDatabase(db: DatabaseSettings, siteDir: string, opts: 
       client: 'better-sqlite3',
       connection: { filename: file, options: { fileMustExist: !opts.create } } as Knex.BetterSqlite3ConnectionConfig,
       useNullAsDefault: true,
+      log: quiet,
       pool: {
         min: 1,
         max: 1,
@@ -52,7 +56,7 @@ export async function openDatabase(db: DatabaseSettings, siteDir: string, opts: 
       },
     });
   } else {
-    conn = knex({ client: 'mysql2', connection: mysqlConnection(db, db.database), pool: { min: 0, max: 5 }, acquireConnectionTimeout: CONNECT_TIMEOUT_MS });
+    conn = knex({ client: 'mysql2', connection: mysqlConnection(db, db.database), pool: { min: 0, max: 5 }, acquireConnectionTimeout: CONNECT_TIMEOUT_MS, log: quiet });
   }
   try {
     await conn.raw('select 1');
@@ -84,7 +88,7 @@ export function mysqlConnection(db: MysqlSettings, database?: string): Knex.MySq
  */
 export async function openServer(db: MysqlSettings): Promise<Knex> {
   const knex = await loadKnex();
-  const conn = knex({ client: 'mysql2', connection: mysqlConnection(db), pool: { min: 0, max: 1 }, acquireConnectionTimeout: CONNECT_TIMEOUT_MS });
+  const conn = knex({ client: 'mysql2', connection: mysqlConnection(db), pool: { min: 0, max: 1 }, acquireConnectionTimeout: CONNECT_TIMEOUT_MS, log: quiet });
   try {
     await conn.raw('select 1');
   } catch (e) {
