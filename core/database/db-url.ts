@@ -63,18 +63,35 @@ export function parseDbUrl(url: string): DatabaseSettings {
   const user = safeDecode(u.username, bad);
   const password = safeDecode(u.password, bad);
   const database = safeDecode(u.pathname.replace(/^\//, ''), bad);
-  if (!user) bad('a user name is required (mysql://user@host/database)');
-  if (!DB_USER.test(user)) bad('the user name may hold only letters, digits, ".", "-" and "_"');
-  if (!u.hostname) bad('a host is required');
-  if (!HOST.test(u.hostname)) bad(`"${u.hostname}" is not a valid host name`);
-  if (!database) bad('a database name is required after the host (mysql://user@host/database)');
-  if (!DB_NAME.test(database)) bad('the database name may hold only letters, digits and "_" (64 at most)');
-  const port = u.port ? Number(u.port) : 3306;
+  if (u.hash || /#/.test(url)) bad('it must not contain "#"');
   const extra = [...u.searchParams.keys()].filter((k) => k !== 'socket');
   if (extra.length) bad(`unknown parameter "${extra[0]}" (only "socket" is allowed)`);
-  const socket = u.searchParams.get('socket') ?? undefined;
-  if (socket !== undefined && !socket.startsWith('/')) bad('socket must be an absolute path');
-  return { driver: 'mysql', host: u.hostname, port, user, password, database, socket };
+  return checkMysql({ host: u.hostname, port: u.port ? Number(u.port) : 3306, user, password, database, socket: u.searchParams.get('socket') ?? undefined }, bad);
+}
+
+/**
+ * Check the parts of MySQL settings one by one, whatever form they came in
+ * (URL or settings object), so that no part can smuggle in another: host
+ * names, user and database names, port range, socket path.
+ */
+export function checkMysql(
+  m: { host: unknown; port: unknown; user: unknown; password: unknown; database: unknown; socket: unknown },
+  bad: (problem: string) => never,
+): MysqlSettings {
+  if (typeof m.user !== 'string' || !m.user) return bad('a user name is required (mysql://user@host/database)');
+  if (!DB_USER.test(m.user)) bad('the user name may hold only letters, digits, ".", "-" and "_"');
+  if (typeof m.host !== 'string' || !m.host) return bad('a host is required');
+  if (!HOST.test(m.host)) bad(`"${m.host}" is not a valid host name`);
+  if (typeof m.database !== 'string' || !m.database) return bad('a database name is required after the host (mysql://user@host/database)');
+  if (!DB_NAME.test(m.database)) bad('the database name may hold only letters, digits and "_" (64 at most)');
+  if (typeof m.port !== 'number' || !Number.isInteger(m.port) || m.port < 1 || m.port > 65535) bad('the port must be 1 to 65535');
+  if (m.password !== undefined && typeof m.password !== 'string') bad('the password must be a string');
+  if (typeof m.password === 'string' && /[\n\r\0]/.test(m.password)) bad('the password must not contain line breaks');
+  if (m.socket !== undefined && (typeof m.socket !== 'string' || !m.socket.startsWith('/') || /[\n\r\0]/.test(m.socket))) bad('socket must be an absolute path');
+  return {
+    driver: 'mysql', host: m.host, port: m.port as number, user: m.user, password: (m.password as string | undefined) ?? '',
+    database: m.database, socket: m.socket as string | undefined,
+  };
 }
 
 function safeDecode(s: string, bad: (p: string) => never): string {
@@ -85,9 +102,22 @@ function safeDecode(s: string, bad: (p: string) => never): string {
   }
 }
 
-/** A database URL with its password replaced by asterisks, for messages and logs. */
+/**
+ * A database URL with its password replaced by asterisks, for messages and
+ * logs. Everything between the user's ":" and the last "@" is hidden, since
+ * a malformed password may itself hold "/" or "@"; without any "@", a
+ * non-numeric text after the first ":" may be a password and is hidden too.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z0-9]+:\/\/[^:@/]*:)[^@/]*@/i, '$1***@');
+  const m = /^([a-z0-9]+:\/\/)(.*)$/is.exec(url);
+  if (!m) return url;
+  const [, scheme, rest] = m as unknown as [string, string, string];
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) {
+    const colon = rest.indexOf(':');
+    return colon >= 0 && colon < at ? `${scheme}${rest.slice(0, colon)}:***${rest.slice(at)}` : url;
+  }
+  return `${scheme}${rest.replace(/^([^:/]*):(?!\d+(?:[/?]|$))[^/]*/, '$1:***')}`;
 }
 
 /** Describe database settings for people: a URL with the password hidden. */

@@ -66,7 +66,7 @@ export function parseManifest(raw: unknown, path: string): Manifest {
   if (m.weight !== undefined && (typeof m.weight !== 'number' || !Number.isInteger(m.weight))) bad('"weight" must be an integer');
   if (m.core !== undefined && (typeof m.core !== 'string' || !semver.validRange(m.core))) bad('"core" must be a semver range such as ^0.1');
   if (m.package !== undefined && typeof m.package !== 'string') bad('"package" must be a string');
-  if (m.main !== undefined && (typeof m.main !== 'string' || !/^[\w./-]+\.(ts|js|mjs)$/.test(m.main) || m.main.split('/').includes('..'))) {
+  if (m.main !== undefined && (typeof m.main !== 'string' || !/^[\w./-]+\.(ts|js|mjs)$/.test(m.main) || m.main.startsWith('/') || m.main.split('/').includes('..'))) {
     bad('"main" must be a relative .ts or .js file inside the module folder');
   }
   const deps: Record<string, string> = {};

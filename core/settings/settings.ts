@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError, isAegirError } from '../errors/aegir-error.js';
 import { isConfigKey, type Json } from '../config/config-store.js';
-import { parseDbUrl, type DatabaseSettings } from '../database/db-url.js';
+import { checkMysql, parseDbUrl, type DatabaseSettings } from '../database/db-url.js';
 import { writeFileAtomic } from '../util/fs.js';
 
 /** A site's settings file, `sites/<dir>/settings.json`, validated. */
@@ -76,25 +76,17 @@ function parseDatabase(v: unknown, bad: (p: string) => never): DatabaseSettings 
     const extra = Object.keys(d).find((k) => k !== 'driver' && k !== 'file');
     if (extra) bad(`"database.${extra}" is not an SQLite setting`);
     if (typeof d.file !== 'string') bad('"database.file" must be a path');
-    return parseDbUrl(`sqlite:${d.file as string}`);
+    try {
+      return parseDbUrl(`sqlite:${d.file as string}`);
+    } catch (e) {
+      return bad(isAegirError(e) ? `"database.file": ${e.message}` : String(e));
+    }
   }
   if (d.driver === 'mysql') {
     const allowed = ['driver', 'host', 'port', 'user', 'password', 'database', 'socket'];
     const extra = Object.keys(d).find((k) => !allowed.includes(k));
     if (extra) bad(`"database.${extra}" is not a MySQL setting (allowed: ${allowed.join(', ')})`);
-    for (const k of ['host', 'user', 'database']) if (typeof d[k] !== 'string') bad(`"database.${k}" must be a string`);
-    if (d.password !== undefined && typeof d.password !== 'string') bad('"database.password" must be a string');
-    if (d.port !== undefined && (!Number.isInteger(d.port) || (d.port as number) < 1 || (d.port as number) > 65535)) bad('"database.port" must be 1 to 65535');
-    if (d.socket !== undefined && (typeof d.socket !== 'string' || !d.socket.startsWith('/'))) bad('"database.socket" must be an absolute path');
-    // Re-use the URL checks for names and host.
-    const url = `mysql://${encodeURIComponent(d.user as string)}@${d.host as string}:${(d.port as number | undefined) ?? 3306}/${d.database as string}`;
-    let parsed;
-    try {
-      parsed = parseDbUrl(url);
-    } catch (e) {
-      return bad(isAegirError(e) ? `"database": ${e.message}` : String(e));
-    }
-    return { ...parsed, password: (d.password as string | undefined) ?? '', socket: d.socket as string | undefined } as DatabaseSettings;
+    return checkMysql({ ...d, port: d.port ?? 3306 } as Parameters<typeof checkMysql>[0], (p) => bad(`"database": ${p}`));
   }
   return bad('"database.driver" must be "sqlite" or "mysql"');
 }

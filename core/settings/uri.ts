@@ -32,6 +32,7 @@ export function parseSiteAddress(uri: string): SiteAddress {
   const bad = (problem: string): never => { throw new AegirError('ERR_URI_INVALID', { uri: uri.slice(0, 300), problem }); };
   if (!uri || uri.length > 300) bad('it must be 1 to 300 characters');
   if (/[\s\0"'`;{}<>\\|$]/.test(uri)) bad('it contains spaces, quotes or other characters a site address cannot have');
+  if (/[@?#]/.test(uri)) bad('it must not contain "@", "?" or "#"');
   const withScheme = /^[a-z]+:\/\//i.test(uri) ? uri : `http://${uri}`;
   const scheme = /^([a-z]+):/i.exec(withScheme)![1]!.toLowerCase();
   if (scheme !== 'http' && scheme !== 'https') bad(`scheme "${scheme}" is not http or https`);
@@ -46,8 +47,10 @@ export function parseSiteAddress(uri: string): SiteAddress {
   const host = u.hostname.replace(/\.$/, '').toLowerCase();
   if (!isHostName(host)) bad(`"${host}" is not a valid host name (letters, digits and hyphens, dot-separated)`);
   const rawPath = withScheme.replace(/^[a-z]+:\/\/[^/]*/i, '');
-  const path = rawPath.split('/').filter((s) => s !== '');
+  // Folder names are lower case, so path segments are folded like the host.
+  const path = rawPath.split('/').filter((s) => s !== '').map((s) => s.toLowerCase());
   for (const s of path) if (!SEGMENT.test(s)) bad(`path segment "${s}" may hold only letters, digits, "-" and "_"`);
+  if (u.port === '0') bad('port 0 is not a port');
   const defaultPort = scheme === 'https' ? 443 : 80;
   const port = u.port && Number(u.port) !== defaultPort ? Number(u.port) : undefined;
   return { host, port, path };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { openDatabase, openServer, sqlitePath } from '../database/connect.js';
 import { coreSchema } from '../database/core-schema.js';
@@ -142,7 +142,10 @@ async function prepareDatabase(
       logger.warning(`Replacing the installed site's database ${file}.`);
     }
     undo.push(`database file ${file}`, () => { for (const f of files) rmSync(f, { force: true }); });
-    return openDatabase(database, dir, { create: true });
+    const db = await openDatabase(database, dir, { create: true });
+    // The database holds password hashes: owner only.
+    chmodSync(file, 0o600);
+    return db;
   }
   await prepareMysql(database, undo, cleanup, logger);
   return openDatabase(database, dir);
