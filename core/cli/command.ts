@@ -72,6 +72,8 @@ export interface CommandContext<O extends OptionSpecs = OptionSpecs> {
   /** Why the site could not be booted, when it could not. */
   readonly siteProblem: Error | undefined;
   readonly logger: Logger;
+  /** The working folder of the command line, for relative paths the user gives. */
+  readonly cwd: string;
   /** --yes was given: answer yes to confirmations. */
   readonly yes: boolean;
   /** Standard input, for secrets given as `-`. */
@@ -107,7 +109,19 @@ export interface RegisteredCommand {
   readonly definition: CommandDefinition<OptionSpecs>;
 }
 
+type AllowedKeys<S> =
+  S extends { type: 'boolean' } ? 'type' | 'description'
+  : S extends { type: 'integer' } ? 'type' | 'description' | 'required' | 'default' | 'min' | 'max'
+  : 'type' | 'description' | 'required' | 'default' | 'choices' | 'valueName' | 'secret' | 'envVar' | 'validate';
+
+/** Options whose specs carry only the keys of their own type: an inferred literal is otherwise not checked for extra keys. */
+type ExactOptions<O> = {
+  readonly [K in keyof O]: { readonly [P in keyof O[K]]: P extends AllowedKeys<O[K]> ? O[K][P] : `"${P & string}" is not a key of this option type` };
+};
+
 /** Type-check a command definition and keep its option types for `run`. */
-export function defineCommand<const O extends OptionSpecs = {}>(def: CommandDefinition<O>): CommandDefinition<OptionSpecs> {
+export function defineCommand<const O extends OptionSpecs = {}>(
+  def: Omit<CommandDefinition<O>, 'options'> & { readonly options?: ExactOptions<O> },
+): CommandDefinition<OptionSpecs> {
   return def as unknown as CommandDefinition<OptionSpecs>;
 }

@@ -45,11 +45,13 @@ export async function parseCommand(def: CommandDefinition<OptionSpecs>, rest: re
     const secretFile = /^(.+)-file$/.exec(name);
     if (!specs[name] && secretFile && specs[secretFile[1]!]?.type === 'string' && (specs[secretFile[1]!] as { secret?: boolean }).secret) {
       const [v, j] = takeValue(name, inline, rest, i, cmd);
+      if (fileFor.has(secretFile[1]!)) throw new AegirError('ERR_CLI_OPTION_VALUE', { option: name, command: cmd, problem: 'it was given more than once' });
       fileFor.set(secretFile[1]!, v);
       i = j;
       continue;
     }
     if (!specs[name] && name.startsWith('no-') && specs[name.slice(3)]?.type === 'boolean' && inline === undefined) {
+      if (raw.has(name.slice(3))) throw new AegirError('ERR_CLI_OPTION_VALUE', { option: name.slice(3), command: cmd, problem: 'it was given more than once' });
       raw.set(name.slice(3), false);
       continue;
     }
@@ -74,6 +76,7 @@ export async function parseCommand(def: CommandDefinition<OptionSpecs>, rest: re
   for (const [name, spec] of Object.entries(specs)) {
     let v = raw.get(name);
     if (spec.type === 'string' && spec.secret) {
+      if (v !== undefined && fileFor.has(name)) throw new AegirError('ERR_CLI_OPTION_VALUE', { option: name, command: cmd, problem: `give it either directly or with --${name}-file, not both` });
       if (v !== undefined) secretsOnArgv.push(name);
       else if (fileFor.has(name)) v = await readSecret(name, fileFor.get(name)!, sources);
       else if (spec.envVar && sources.env[spec.envVar] !== undefined) v = sources.env[spec.envVar]!;
@@ -132,6 +135,9 @@ function assignArguments(def: CommandDefinition<OptionSpecs>, positionals: strin
   for (const a of specs) {
     if (a.variadic) {
       out[a.name] = positionals.slice(i);
+      for (const v of positionals.slice(i)) {
+        if (/[\0\n\r]/.test(v)) throw new AegirError('ERR_CLI_ARGUMENT_INVALID', { command: def.name, argument: a.name, problem: 'it must not contain line breaks' });
+      }
       if (a.required && i >= positionals.length) throw new AegirError('ERR_CLI_ARGUMENT_MISSING', { command: def.name, argument: a.name });
       i = positionals.length;
       continue;

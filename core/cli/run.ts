@@ -36,7 +36,8 @@ const USAGE_CODES = new Set([
  */
 export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: string, importer?: ModuleImporter): Promise<ExitCode> {
   const started = performance.now();
-  let global: GlobalOptions = { backend: false, format: 'human', yes: false, verbose: false, debug: false, quiet: false, help: false };
+  // Known before parsing, so that even a malformed line answers in the mode asked for.
+  let global: GlobalOptions = { backend: argv.includes('--backend'), format: 'human', yes: false, verbose: false, debug: false, quiet: false, help: false };
   let logger = makeLogger(io, global);
   let commandName: string | undefined;
   let site: Site | undefined;
@@ -89,6 +90,7 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
       site,
       siteProblem,
       logger,
+      cwd: io.cwd,
       yes: global.yes,
       readStdin: io.readStdin,
       commands: commands as ReadonlyMap<string, RegisteredCommand>,

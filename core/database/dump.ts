@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, fchmodSync, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Knex } from 'knex';
 import { AegirError } from '../errors/aegir-error.js';
@@ -29,7 +29,10 @@ export async function dumpDatabase(db: Knex, settings: DatabaseSettings, out: Wr
 
 /** Dump to a file created with mode 0600 (dumps hold user data and password hashes). */
 export async function dumpDatabaseToFile(db: Knex, settings: DatabaseSettings, path: string): Promise<void> {
-  const out = createWriteStream(path, { mode: 0o600, flags: 'w' });
+  // An existing file keeps its mode on open; set 0600 before a byte is written.
+  const fd = openSync(path, 'w', 0o600);
+  fchmodSync(fd, 0o600);
+  const out = createWriteStream(path, { fd });
   const done = new Promise<void>((resolve, reject) => { out.on('finish', () => resolve()); out.on('error', reject); });
   try {
     await dumpDatabase(db, settings, out);

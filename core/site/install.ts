@@ -53,7 +53,7 @@ export async function installSite(opts: InstallOptions): Promise<Site> {
   const order = orderModules(catalog, withDependencies(catalog, [...required, input.profile]));
   for (const m of await codebase.load(catalog, order)) if (m.definition.schema) validateSchema(m.name, m.definition.schema);
   const previous = existsSync(settingsPath(dir)) ? readFileSync(settingsPath(dir), 'utf8') : undefined;
-  if (previous !== undefined && !opts.force) readSettings(dir);
+  if (previous !== undefined && !opts.force) await checkExisting(dir, siteDir);
   await checkTarget(database, dir, siteDir, !!opts.force);
 
   // 2. Changes, each with its undo.
@@ -101,6 +101,22 @@ export async function installSite(opts: InstallOptions): Promise<Site> {
     await undo.unwind(logger);
     throw new AegirError('ERR_INSTALL_FAILED', { site: siteDir, step, problem: describe(e) }, { cause: e });
   }
+}
+
+/**
+ * A settings file is already there: refuse unless its own database is
+ * demonstrably not installed. When that cannot be told (the database is
+ * unreachable), refuse too: installing would orphan a site we cannot see.
+ */
+async function checkExisting(dir: string, siteDir: string): Promise<void> {
+  const current = readSettings(dir)!;
+  if (current.database.driver === 'sqlite' && !existsSync(sqlitePath(current.database.file, dir))) return;
+  let installed = true;
+  try {
+    const db = await openDatabase(current.database, dir);
+    try { installed = await isInstalledDatabase(db); } finally { await db.destroy(); }
+  } catch { /* unreachable: treat as installed */ }
+  if (installed) throw new AegirError('ERR_SITE_EXISTS', { site: siteDir });
 }
 
 /** Refuse an installed site without --force; fail early when the database server cannot be reached. */

@@ -18,7 +18,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = c.startsWith(word) || word.startsWith(c) ? Math.min(1, editDistance(word, c)) : editDistance(word, c);
+    // A word that starts a longer candidate ("stat" for "status") is a near miss;
+    // a short candidate that starts the word ("st" in "stauts") is not.
+    const d = c.startsWith(word) ? Math.min(1, editDistance(word, c)) : editDistance(word, c);
     if (d < bestD) { best = c; bestD = d; }
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;

@@ -18,6 +18,8 @@ export interface CliRunOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Current folder (default: the codebase root). */
   readonly cwd?: string;
+  /** The program's own codebase, used when neither --root nor the current folder names one (default: the codebase root). */
+  readonly defaultRoot?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function cli(root: string, argv: readonly string[], opts: CliRunOpt
     cwd: opts.cwd ?? root,
     color: false,
   };
-  const code = await runCli(argv, io, root);
+  const code = await runCli(argv, io, opts.defaultRoot ?? root);
   return {
     code,
     stdout,

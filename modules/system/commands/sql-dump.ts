@@ -18,7 +18,7 @@ export const sqlDump = defineCommand({
     const site = ctx.site!;
     const file = ctx.options['result-file'];
     if (file) {
-      const path = isAbsolute(file) ? file : resolve(process.cwd(), file);
+      const path = isAbsolute(file) ? file : resolve(ctx.cwd, file);
       if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) {
         throw new AegirError('ERR_CLI_OPTION_VALUE', { option: 'result-file', command: 'sql-dump', problem: `folder ${dirname(path)} does not exist` });
       }

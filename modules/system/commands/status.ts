@@ -1,6 +1,7 @@
 import { defineCommand } from '../../../core/cli/command.js';
 import { pairs } from '../../../core/cli/output.js';
 import { describeDatabase } from '../../../core/database/db-url.js';
+import { isAegirError } from '../../../core/errors/aegir-error.js';
 import { readSettings } from '../../../core/settings/settings.js';
 import { CORE_VERSION } from '../../../core/version.js';
 import type { Json } from '../../../core/config/config-store.js';
@@ -40,7 +41,13 @@ export const status = defineCommand({
         const s = readSettings(ctx.codebase.sitePath(ctx.siteDir));
         database = s ? describeDatabase(s.database) : null;
       } catch { /* the problem is reported below */ }
-      Object.assign(data, { installed: false, database, problem: ctx.siteProblem?.message ?? null });
+      const notInstalled = isAegirError(ctx.siteProblem) && ctx.siteProblem.code === 'ERR_SITE_NOT_INSTALLED';
+      Object.assign(data, {
+        installed: notInstalled ? false : null,
+        database,
+        databaseStatus: notInstalled ? null : 'unavailable',
+        problem: ctx.siteProblem?.message ?? null,
+      });
     }
     const labels: Record<string, string> = {
       coreVersion: 'Aegir core', node: 'Node.js', root: 'Codebase root', site: 'Site folder', uri: 'Site address',
