@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { AegirError } from '../errors/aegir-error.js';
+import { MISSING, readJsonFile } from '../util/json-file.js';
 
 /** Where `@name` points: a codebase root (optional) and a site address. */
 export interface SiteAlias {
@@ -21,20 +21,9 @@ export function aegirHome(env: Readonly<Record<string, string | undefined>>): st
  */
 export function resolveAlias(name: string, env: Readonly<Record<string, string | undefined>>): SiteAlias {
   const path = join(aegirHome(env), 'aliases', `${name}.json`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { uri: name };
-    throw new AegirError('ERR_ALIAS_INVALID', { path, problem: `cannot be read (${(e as NodeJS.ErrnoException).code})` });
-  }
+  const raw = readJsonFile(path, 'ERR_ALIAS_INVALID', { optional: true });
+  if (raw === MISSING) return { uri: name };
   const bad = (problem: string): never => { throw new AegirError('ERR_ALIAS_INVALID', { path, problem }); };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return bad(`not valid JSON (${(e as Error).message})`);
-  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('it must be an object with "uri" and optionally "root"');
   const a = raw as Record<string, unknown>;
   for (const k of Object.keys(a)) if (k !== 'root' && k !== 'uri') bad(`unknown key "${k}"`);

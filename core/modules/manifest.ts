@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { AegirError } from '../errors/aegir-error.js';
+import { readJsonFile } from '../util/json-file.js';
 
 /** What a module folder declares about itself in `module.json`. */
 export interface Manifest {
@@ -36,19 +36,7 @@ export function isMachineName(name: string): boolean {
 
 /** Read and validate `module.json` at `path`; every problem is ERR_MANIFEST_INVALID naming the file. */
 export function readManifest(path: string): Manifest {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AegirError('ERR_MANIFEST_INVALID', { path, problem: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new AegirError('ERR_MANIFEST_INVALID', { path, problem: `not valid JSON (${(e as Error).message})` });
-  }
-  return parseManifest(raw, path);
+  return parseManifest(readJsonFile(path, 'ERR_MANIFEST_INVALID'), path);
 }
 
 /** Validate a parsed manifest object. */

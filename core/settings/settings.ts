@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError, isAegirError } from '../errors/aegir-error.js';
 import { isConfigKey, type Json } from '../config/config-store.js';
 import { checkMysql, parseDbUrl, type DatabaseSettings } from '../database/db-url.js';
 import { writeFileAtomic } from '../util/fs.js';
+import { MISSING, readJsonFile } from '../util/json-file.js';
 
 /** A site's settings file, `sites/<dir>/settings.json`, validated. */
 export interface Settings {
@@ -26,20 +26,8 @@ export function settingsPath(siteDir: string): string {
 /** Read and validate a site's settings; undefined when the file does not exist. */
 export function readSettings(siteDir: string): Settings | undefined {
   const path = settingsPath(siteDir);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new AegirError('ERR_SETTINGS_INVALID', { path, problem: `cannot be read (${(e as NodeJS.ErrnoException).code})` });
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new AegirError('ERR_SETTINGS_INVALID', { path, problem: `not valid JSON (${(e as Error).message})` });
-  }
-  return parseSettings(raw, path);
+  const raw = readJsonFile(path, 'ERR_SETTINGS_INVALID', { optional: true });
+  return raw === MISSING ? undefined : parseSettings(raw, path);
 }
 
 /** Validate a parsed settings object; every problem is ERR_SETTINGS_INVALID naming the file. */

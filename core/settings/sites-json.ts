@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../errors/aegir-error.js';
+import { MISSING, readJsonFile } from '../util/json-file.js';
 
 const DIR = /^[a-z0-9](?:[a-z0-9._-]{0,252}[a-z0-9])?$/;
 
@@ -16,20 +16,9 @@ export function isSiteDirName(name: string): boolean {
  */
 export function readSitesJson(root: string): Record<string, string> {
   const path = join(root, 'sites', 'sites.json');
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new AegirError('ERR_SITES_JSON_INVALID', { path, problem: `cannot be read (${(e as NodeJS.ErrnoException).code})` });
-  }
+  const raw = readJsonFile(path, 'ERR_SITES_JSON_INVALID', { optional: true });
+  if (raw === MISSING) return {};
   const bad = (problem: string): never => { throw new AegirError('ERR_SITES_JSON_INVALID', { path, problem }); };
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return bad(`not valid JSON (${(e as Error).message})`);
-  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('it must be an object with an "aliases" object');
   const keys = Object.keys(raw);
   if (keys.some((k) => k !== 'aliases')) bad(`unknown key "${keys.find((k) => k !== 'aliases')}"; only "aliases" is allowed`);
