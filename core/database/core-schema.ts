@@ -45,4 +45,17 @@ export const coreSchema: SchemaDefinition = {
     },
     primaryKey: ['name'],
   },
+  core_sessions: {
+    description: 'Visitor sessions; sid is the SHA-256 of the cookie token, never the token itself.',
+    columns: {
+      sid: { type: 'string', length: 64 },
+      uid: { type: 'integer', default: 0 },
+      data: { type: 'text', size: 'medium' },
+      created: { type: 'bigint' },
+      accessed: { type: 'bigint' },
+      expires: { type: 'bigint' },
+    },
+    primaryKey: ['sid'],
+    indexes: { uid: ['uid'], expires: ['expires'] },
+  },
 };

@@ -66,6 +66,13 @@ export const catalogue = define({
   ERR_CONFIG_OVERRIDDEN: (f) => `Configuration "${f.key}" is fixed by settings.json (config section) and cannot be changed here. Edit ${f.path}.`,
   ERR_LOCK_HELD: (f) => `"${f.name}" is already running (started ${f.since}). Wait for it to finish.`,
 
+  // Themes and the web.
+  ERR_THEME_INVALID: (f) => `Theme file ${f.path} is invalid: ${f.problem}.`,
+  ERR_THEME_UNKNOWN: (f) => `No theme named "${f.theme}" in themes/. Available: ${f.available}.`,
+  ERR_ROUTE_INVALID: (f) => `Route "${f.route}" of module "${f.module}" is invalid: ${f.problem}.`,
+  ERR_ROUTE_DUPLICATE: (f) => `Route ${f.what} is declared by both ${f.first} and ${f.second}.`,
+  ERR_SERVE_FAILED: (f) => `Cannot serve on ${f.where}: ${f.problem}.`,
+
   // Command line.
   ERR_COMMAND_UNKNOWN: (f) => `Unknown command "${f.command}".${f.suggestion ? ` Did you mean "${f.suggestion}"?` : ''} Run "aegir help" for the list.`,
   ERR_COMMAND_DUPLICATE: (f) => `Command "${f.command}" is declared by both ${f.first} and ${f.second}.`,

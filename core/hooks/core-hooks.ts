@@ -1,4 +1,6 @@
 import type { CommandDefinition } from '../cli/command.js';
+import type { FormAlterContext, FormDefinition } from '../forms/types.js';
+import type { Account, ParamLoader, RouteDefinition } from '../http/types.js';
 import type { InstallStep } from '../modules/definition.js';
 import type { SiteContext } from '../site/context.js';
 import { hook } from './kinds.js';
@@ -31,6 +33,18 @@ export const coreHooks = Object.freeze({
   cron: hook.event<SiteContext>('Periodic work for a site, run by "aegir cron" in module order; one cron run at a time per site.'),
   /** Caches were cleared: drop any cache a module keeps outside core_cache. */
   'cache.flush': hook.event<SiteContext>('All caches were cleared ("aegir cache-clear"); modules drop caches they keep elsewhere.'),
+  /** Pages of the web admin and the site: path, title, access, handler or form, menu link, tab. */
+  'http.routes': hook.collect<RouteDefinition>('Routes of the site: each a path with title, access, and a handler or a form. Collected once per kernel.'),
+  /** Loaders that turn a path parameter into an object (`node` for /node/:nid); an unknown value is a 404. */
+  'http.param_loaders': hook.collect<ParamLoader>('Loaders for path parameters, by name; a route names the loader of each parameter.'),
+  /** Who a session's user id is: the first module that knows returns the account (the user module). */
+  'http.account': hook.bail<{ readonly site: SiteContext; readonly uid: number }, Account>('Load the account of a logged-in user id; the first answer wins. No answer means anonymous.'),
+  /** Change any form: runs first, for every form. */
+  'form.alter': hook.alter<FormDefinition, FormAlterContext>('Change any form before it is shown or processed; runs for every form, before the base and id hooks.'),
+  /** Change every form of a family (context.baseId, e.g. node_form). */
+  'form.alter.base': hook.alter<FormDefinition, FormAlterContext>('Change forms of one family (check context.baseId); runs after form.alter.'),
+  /** Change one form (context.formId). */
+  'form.alter.id': hook.alter<FormDefinition, FormAlterContext>('Change one form (check context.formId); runs last.'),
   /** Modules were installed (schema created, install functions run); runs on the new kernel. */
   'modules.installed': hook.event<ModulesChanged>('Modules were installed on the site; runs on the new kernel after their install functions.'),
   /** Disabled modules were enabled again; runs on the new kernel. */

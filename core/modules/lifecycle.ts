@@ -78,7 +78,7 @@ export async function enableModules(site: Site, names: readonly string[], opts: 
     site.useKernel(oldKernel);
     throw e;
   }
-  if (todo.length) await site.cache.clear();
+  if (todo.length) await changed(site);
   if (report.installed.length) await site.hooks.emit('modules.installed', { site, modules: report.installed });
   if (report.enabled.length) await site.hooks.emit('modules.enabled', { site, modules: report.enabled });
   return report;
@@ -107,7 +107,7 @@ export async function disableModules(site: Site, names: readonly string[]): Prom
   for (const n of order) await site.modulesState.setStatus(n, 'disabled');
   if (order.length) {
     await rebuildKernel(site, catalog);
-    await site.cache.clear();
+    await changed(site);
     await site.hooks.emit('modules.disabled', { site, modules: order });
   }
   return order;
@@ -147,10 +147,16 @@ export async function uninstallModules(site: Site, names: readonly string[]): Pr
     site.logger.info(`Uninstalled module ${n}.`);
   }
   if (order.length) {
-    await site.cache.clear();
+    await changed(site);
     await site.hooks.emit('modules.uninstalled', { site, modules: order });
   }
   return order;
+}
+
+/** After the module set changed: caches are stale, and other processes serving the site must rebuild their kernel. */
+async function changed(site: Site): Promise<void> {
+  await site.cache.clear();
+  await site.config.set('core.modules_version', Date.now());
 }
 
 function checkRemovable(catalog: Catalog, n: string, installed: boolean, action: 'disabled' | 'uninstalled'): void {

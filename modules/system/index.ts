@@ -5,20 +5,29 @@ import { cron } from './commands/cron.js';
 import { help } from './commands/help.js';
 import { hookList } from './commands/hook-list.js';
 import { pmDisable, pmEnable, pmList, pmUninstall } from './commands/pm.js';
+import { serve } from './commands/serve.js';
 import { siteInstall } from './commands/site-install.js';
 import { sqlDump } from './commands/sql-dump.js';
 import { status } from './commands/status.js';
 import { updatedb, updatedbStatus } from './commands/updatedb.js';
+import { systemRoutes } from './routes/admin.js';
+import type {} from '../user/hooks.js';
 
 const commands = [
   help, status, siteInstall, pmList, pmEnable, pmDisable, pmUninstall, updatedb, updatedbStatus,
-  cacheClear, configGet, configSet, configDelete, configList, sqlDump, cron, hookList,
+  cacheClear, configGet, configSet, configDelete, configList, sqlDump, cron, hookList, serve,
 ];
 
 /** The system module: core commands and the site's basic configuration. */
 export default defineModule({
   register(api) {
     api.on('cli.commands', (add) => { for (const c of commands) add(c); });
+    api.on('http.routes', (add) => { for (const r of systemRoutes) add(r); });
+    api.on('user.permissions', (add) => {
+      add({ name: 'access administration pages', title: 'Use the administration pages' });
+      add({ name: 'administer site configuration', title: 'Administer site configuration', restricted: true });
+      add({ name: 'administer themes', title: 'Choose themes' });
+    });
     api.on('install.steps', (add) => add({
       name: 'system.site',
       title: 'Configure the site name and mail',

@@ -1,9 +1,11 @@
 import { defineModule } from '../../core/modules/definition.js';
+import { userHooks } from './hooks.js';
 import { hashPassword } from './password.js';
 import { userSchema } from './schema.js';
 
 /** The user module: accounts and password hashing. */
 export default defineModule({
+  hooks: userHooks,
   schema: userSchema,
   register(api) {
     api.on('install.steps', (add) => add({

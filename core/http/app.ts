@@ -1,0 +1,196 @@
+import { join } from 'node:path';
+import * as cookie from 'cookie';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { createHash } from 'node:crypto';
+import { isAegirError } from '../errors/aegir-error.js';
+import type { Logger } from '../logger/logger.js';
+import type { Codebase } from '../site/codebase.js';
+import type { Site } from '../site/site.js';
+import { handleForm } from '../forms/handle.js';
+import type { Renderable } from '../theme/renderable.js';
+import { checkAccess } from './access.js';
+import { engineFor, menus, renderPage, tabs } from './page.js';
+import { routeTable, type RegisteredRoute } from './routes.js';
+import { securityHeaders } from './security-headers.js';
+import { Session, SESSION_IDLE_MS } from './session.js';
+import { isNoSite, SitePool } from './site-pool.js';
+import { ANONYMOUS, HttpError, type Account, type HandlerResult, type RequestContext } from './types.js';
+import { template } from '../theme/renderable.js';
+
+/** Largest form body accepted; larger ones get a 413 page. */
+export const BODY_LIMIT = '256kb';
+
+/** What the app serves and logs. */
+export interface AppOptions {
+  readonly codebase: Codebase;
+  readonly logger: Logger;
+  /** Sites already booted elsewhere (tests); default: a pool of its own. */
+  readonly pool?: SitePool;
+}
+
+/** The site folder's cookie name: one cookie per site, so sites on one host never share a session. */
+export function sessionCookieName(site: Site): string {
+  return `aegir_${createHash('sha256').update(site.name).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The express application that serves every site of a codebase by host
+ * name: static theme assets and the site's public files, then for each
+ * request the site (Drupal's multisite lookup on the Host header), its
+ * session and account, the route with its parameters loaded, the access
+ * check, the handler or form, and the themed page. Errors become themed
+ * 4xx/5xx pages without stack traces; every response carries security
+ * headers and a Server-Timing header with the time spent.
+ */
+export function createApp(opts: AppOptions): { app: express.Express; pool: SitePool } {
+  const { codebase, logger } = opts;
+  const pool = opts.pool ?? new SitePool(codebase, logger);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((req, res, next) => {
+    (res.locals as { started: bigint }).started = process.hrtime.bigint();
+    securityHeaders(req, res);
+    next();
+  });
+  // Theme assets only from each theme's assets/ folder.
+  app.use('/themes/:theme/assets', (req, res, next) => {
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(String(req.params.theme))) return next();
+    return express.static(join(codebase.root, 'themes', String(req.params.theme), 'assets'), { fallthrough: true, dotfiles: 'deny', index: false, maxAge: '1h' })(req, res, next);
+  });
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 1000 }));
+  app.use((req, res, next) => { void serve(req, res, codebase, pool, logger).catch(next); });
+  // Body parser failures (too large, malformed) and anything unexpected.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { status?: number; type?: string };
+    if (e.type === 'entity.too.large') return void plain(res, 413, 'The submitted data is too large.');
+    if (e.status === 400) return void plain(res, 400, 'The request could not be read.');
+    logger.error(`${req.method} ${req.originalUrl}: ${(err as Error).stack ?? String(err)}`);
+    plain(res, 500, 'The server could not answer this request.');
+  });
+  return { app, pool };
+}
+
+function plain(res: Response, status: number, text: string): void {
+  if (res.headersSent) return;
+  res.status(status).type('text/plain; charset=utf-8').send(`${text}\n`);
+}
+
+async function serve(req: Request, res: Response, codebase: Codebase, pool: SitePool, logger: Logger): Promise<void> {
+  let site: Site;
+  try {
+    site = await pool.get(codebase.chooseSite(req.headers.host ?? '').name);
+  } catch (e) {
+    if (isNoSite(e)) return plain(res, isAegirError(e) && e.code === 'ERR_URI_INVALID' ? 400 : 404, 'No site is installed at this address.');
+    throw e;
+  }
+  // Public files of this site only.
+  const files = `/sites/${site.name}/files/`;
+  if (req.path.startsWith(files)) {
+    return express.static(site.paths.files, { dotfiles: 'deny', index: false, fallthrough: false })(
+      Object.assign(req, { url: req.url.slice(files.length - 1) }), res, () => plain(res, 404, 'Not found.'));
+  }
+  const table = routeTable(site.kernel);
+  const cookieName = sessionCookieName(site);
+  const session = new Session(site.db, site.settings.hashSalt, cookie.parse(req.headers.cookie ?? '')[cookieName]);
+  await session.load();
+  let account: Account = ANONYMOUS;
+  if (session.uid > 0) account = (await site.hooks.bail('http.account', { site, uid: session.uid })) ?? ANONYMOUS;
+  if (session.uid > 0 && account.anonymous) await session.logout();
+
+  // "/" shows the configured front page, as if its path had been asked for.
+  const front = req.path === '/' ? await site.config.get<string>('system.front_page', '/') : undefined;
+  const path = front && front !== '/' ? front : req.path;
+  const found = table.find(path, req.method);
+  const route: RegisteredRoute | undefined = found && 'route' in found ? found.route : undefined;
+  const engine = await engineFor(site, route, path);
+  const rawParams = found && 'route' in found ? found.params : {};
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') query[k] = v;
+  const ctx: RequestContext = {
+    site, req, res, account, session, rawParams, query,
+    route: route?.definition ?? { name: 'system.none', path: req.path, title: '', access: { public: true }, handler: () => ({ kind: 'done' }) },
+    params: {},
+    message: (type, text) => session.addMessage({ type, text }),
+    url: (name, params = {}) => {
+      const r = table.byName.get(name);
+      if (!r) throw new Error(`no route named ${name}`);
+      return r.toPath(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
+    },
+    render: (content: Renderable) => engine.renderable(content),
+  };
+
+  let result: HandlerResult;
+  let status = 200;
+  try {
+    if (!found) throw new HttpError(404, 'The page you asked for does not exist.');
+    if ('methodNotAllowed' in found) throw new HttpError(405, 'This page does not accept that kind of request.');
+    const def = found.route.definition;
+    const params: Record<string, unknown> = {};
+    for (const [p, loaderName] of Object.entries(def.params ?? {})) {
+      const value = await table.loaders.get(loaderName)!.load(rawParams[p] ?? '', { site, account });
+      if (value === undefined || value === null) throw new HttpError(404, 'The page you asked for does not exist.');
+      params[p] = value;
+    }
+    (ctx as { params: Record<string, unknown> }).params = params;
+    if (!(await checkAccess(def.access, ctx))) throw new HttpError(403, 'You are not allowed to see this page.');
+    const title = typeof def.title === 'function' ? def.title(ctx) : def.title;
+    result = def.form ? await handleForm(await def.form(ctx), ctx, title) : await def.handler!(ctx);
+  } catch (e) {
+    if (!(e instanceof HttpError)) {
+      logger.error(`${site.name} ${req.method} ${req.originalUrl}: ${(e as Error).stack ?? String(e)}`);
+    }
+    status = e instanceof HttpError ? e.status : 500;
+    const message = e instanceof HttpError ? e.message : 'The site could not answer this request. The error was logged.';
+    const login = status === 403 && account.anonymous && table.byName.has('user.login')
+      ? `${table.byName.get('user.login')!.definition.path}?destination=${encodeURIComponent(req.originalUrl)}` : undefined;
+    result = { kind: 'page', title: errorTitle(status), content: template('error', { status, message, login }), status };
+  }
+
+  const cookieValue = await session.save();
+  if (cookieValue !== undefined) {
+    res.append('Set-Cookie', cookie.serialize(cookieName, cookieValue ?? '', {
+      httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure,
+      maxAge: cookieValue === null ? 0 : Math.floor(SESSION_IDLE_MS / 1000),
+    }));
+  }
+  timing(res);
+  if (result.kind === 'done') return;
+  if (result.kind === 'redirect') {
+    res.redirect(result.status ?? 303, safeRedirect(result.to));
+  } else if (result.kind === 'json') {
+    res.status(result.status ?? 200).json(result.data);
+  } else {
+    status = result.status ?? status;
+    const html = renderPage(engine, {
+      title: result.title,
+      content: engine.renderable(result.content),
+      messages: session.takeMessages(),
+      siteName: (await site.config.get<string>('system.site_name')) ?? site.name,
+      account: { uid: account.uid, name: account.name, anonymous: account.anonymous },
+      menus: await menus(table, ctx),
+      tabs: route && status < 400 ? await tabs(table, ctx, route) : [],
+      stylesheets: engine.stylesheets,
+      path: req.path,
+      status,
+    });
+    // Messages shown now must not show again.
+    await session.save();
+    res.status(status).type('html').send(html);
+  }
+  logger.debug(`${site.name} ${req.method} ${req.originalUrl} ${res.statusCode}`);
+}
+
+function errorTitle(status: number): string {
+  return { 400: 'Bad request', 403: 'Access denied', 404: 'Page not found', 405: 'Method not allowed', 413: 'Too large', 422: 'Invalid input', 429: 'Too many requests' }[status] ?? 'Something went wrong';
+}
+
+/** Only local paths: an open redirect to another host is never followed. */
+export function safeRedirect(to: string): string {
+  return to.startsWith('/') && !to.startsWith('//') && !to.startsWith('/\\') ? to : '/';
+}
+
+function timing(res: Response): void {
+  const started = (res.locals as { started?: bigint }).started;
+  if (started !== undefined && !res.headersSent) res.setHeader('Server-Timing', `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(2)}`);
+}

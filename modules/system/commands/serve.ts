@@ -1,0 +1,35 @@
+import { defineCommand } from '../../../core/cli/command.js';
+import { createApp } from '../../../core/http/app.js';
+import { listen } from '../../../core/http/server.js';
+
+/** `aegir serve`: serve every site of the codebase over HTTP until stopped. */
+export const serve = defineCommand({
+  name: 'serve',
+  aliases: ['rs'],
+  description: 'Serve every site of this codebase by host name over HTTP, on a port or a unix socket, until SIGTERM or SIGINT.',
+  options: {
+    port: { type: 'integer', description: 'TCP port (0 picks a free one)', default: 8888, min: 0, max: 65535 },
+    host: { type: 'string', description: 'Address to listen on', default: '127.0.0.1', validate: (v: string) => (/^[A-Za-z0-9.:-]{1,253}$/.test(v) ? undefined : 'not an address') },
+    socket: { type: 'string', description: 'Unix socket path instead of a port', valueName: 'PATH', validate: (v: string) => (v.startsWith('/') ? undefined : 'use an absolute path') },
+    'socket-mode': { type: 'string', description: 'Permissions of the socket (octal)', default: '660', validate: (v: string) => (/^[0-7]{3}$/.test(v) ? undefined : 'three octal digits such as 660') },
+  },
+  bootstrap: 'root',
+  examples: ['aegir serve --port=8080', 'aegir serve --socket=/run/aegir/platform.sock --socket-mode=666'],
+  async run(ctx) {
+    // The command line may have booted one site; the server keeps its own pool.
+    await ctx.site?.close();
+    const { app, pool } = createApp({ codebase: ctx.codebase, logger: ctx.logger });
+    const socket = ctx.options.socket;
+    const running = await listen(app, socket ? { socket, mode: parseInt(ctx.options['socket-mode'], 8) } : { port: ctx.options.port, host: ctx.options.host });
+    ctx.logger.success(`Serving the sites of ${ctx.codebase.root} at ${running.where}. Stop with Ctrl-C.`);
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string): void => {
+        ctx.logger.notice(`${signal}: finishing requests in flight, then stopping.`);
+        void running.stop().then(() => pool.closeAll()).then(resolve);
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+    return { data: { where: running.where, sites: pool.booted() } };
+  },
+});
