@@ -94,8 +94,9 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
   const cookieName = sessionCookieName(site);
   const session = new Session(site.db, site.settings.hashSalt, cookie.parse(req.headers.cookie ?? '')[cookieName]);
   await session.load();
-  let account: Account = ANONYMOUS;
-  if (session.uid > 0) account = (await site.hooks.bail('http.account', { site, uid: session.uid })) ?? ANONYMOUS;
+  // Anonymous visitors are asked about too: their permissions come from the anonymous role.
+  const account: Account = (await site.hooks.bail('http.account', { site, uid: session.uid })) ?? ANONYMOUS;
+  // A session whose user is gone or blocked is ended.
   if (session.uid > 0 && account.anonymous) await session.logout();
 
   // "/" shows the configured front page, as if its path had been asked for.
@@ -178,7 +179,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     await session.save();
     res.status(status).type('html').send(html);
   }
-  logger.debug(`${site.name} ${req.method} ${req.originalUrl} ${res.statusCode}`);
+  logger.info(`${site.name} ${req.method} ${req.originalUrl} ${res.statusCode} ${elapsed(res)} ms`);
 }
 
 function errorTitle(status: number): string {
@@ -188,6 +189,11 @@ function errorTitle(status: number): string {
 /** Only local paths: an open redirect to another host is never followed. */
 export function safeRedirect(to: string): string {
   return to.startsWith('/') && !to.startsWith('//') && !to.startsWith('/\\') ? to : '/';
+}
+
+function elapsed(res: Response): string {
+  const started = (res.locals as { started?: bigint }).started;
+  return started === undefined ? '?' : (Number(process.hrtime.bigint() - started) / 1e6).toFixed(1);
 }
 
 function timing(res: Response): void {
