@@ -6,12 +6,14 @@
 import { main as boot } from './boot.js';
 import { main as cliStatus } from './cli-status.js';
 import { main as hooks } from './hooks.js';
+import { main as serveMemory } from './serve-memory.js';
 import { fmt, machine, verdict, type Figure } from './util.js';
 
 const benchmarks: readonly { readonly name: string; readonly run: () => Promise<Figure[]> }[] = [
   { name: 'cli-status', run: cliStatus },
   { name: 'hooks', run: hooks },
   { name: 'boot', run: boot },
+  { name: 'serve-memory', run: serveMemory },
 ];
 
 function table(rows: readonly (readonly string[])[]): string {

@@ -17,7 +17,7 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export interface Figure {
   readonly name: string;
   readonly value: number;
-  readonly unit: 'ms' | 'ns';
+  readonly unit: 'ms' | 'ns' | 'MB' | 'req/s';
   /** Upper bound from the issue, if the figure has one. */
   readonly target?: number;
   /** The same work done the plainest way, measured in the same run. */
@@ -114,7 +114,7 @@ export interface StatusData {
 }
 
 /**
- * Copy core/, modules/, profiles/, bin/ and package.json into a temporary
+ * Copy core/, modules/, profiles/, themes/, bin/ and package.json into a temporary
  * folder (files, not symlinks, so the copy's bundle and code cache are its
  * own), link node_modules, create an empty sites/, let `prepare` add files
  * (generated modules) and build the copy's dist/ bundle once.
@@ -123,7 +123,7 @@ export async function copyCodebase(prepare?: (root: string) => void): Promise<Co
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aegir-bench-')));
   const cleanup = (): void => rmSync(root, { recursive: true, force: true });
   try {
-    for (const d of ['core', 'modules', 'profiles', 'bin']) cpSync(join(REPO, d), join(root, d), { recursive: true, dereference: true });
+    for (const d of ['core', 'modules', 'profiles', 'themes', 'bin']) cpSync(join(REPO, d), join(root, d), { recursive: true, dereference: true });
     copyFileSync(join(REPO, 'package.json'), join(root, 'package.json'));
     symlinkSync(join(REPO, 'node_modules'), join(root, 'node_modules'));
     mkdirSync(join(root, 'sites'));
