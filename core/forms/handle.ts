@@ -81,6 +81,8 @@ export function renderForm(form: FormDefinition, ctx: RequestContext, values: Re
       hidden: Object.entries(form.fields).filter(([, f]) => f.type === 'hidden').map(([name, f]) => ({ name, value: (f as { value: string }).value })),
       error: errors[''],
       errorCount: Object.keys(errors).length,
+      // Errors of fields the user cannot see (hidden ones, or none at all) still need saying.
+      otherErrors: Object.entries(errors).filter(([k]) => k !== '' && !fields.some((f) => f.name === k)).map(([, v]) => v),
       submitLabel: form.submitLabel,
       danger: !!form.danger,
       links: form.links ?? [],

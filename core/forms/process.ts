@@ -33,6 +33,8 @@ export function extractValues(fields: FieldDefinitions, body: Readonly<Record<st
   for (const [name, f] of Object.entries(fields)) {
     if (f.type === 'markup') continue;
     if (f.type === 'hidden') { values[name] = f.value; continue; }
+    // A disabled field cannot be changed: whatever a forged post says, it keeps its default.
+    if (f.disabled) { values[name] = defaultValues({ [name]: f })[name]; continue; }
     const raw = Object.hasOwn(body, name) ? body[name] : undefined;
     const r = readField(f, raw);
     values[name] = r.value;

@@ -38,7 +38,7 @@ export const coreHooks = Object.freeze({
   /** Loaders that turn a path parameter into an object (`node` for /node/:nid); an unknown value is a 404. */
   'http.param_loaders': hook.collect<ParamLoader>('Loaders for path parameters, by name; a route names the loader of each parameter.'),
   /** Who a session's user id is: the first module that knows returns the account (the user module). */
-  'http.account': hook.bail<{ readonly site: SiteContext; readonly uid: number }, Account>('Load the account of a logged-in user id; the first answer wins. No answer means anonymous.'),
+  'http.account': hook.bail<{ readonly site: SiteContext; readonly uid: number }, Account>('The account of a request: uid is the session user, 0 for anonymous visitors; the first answer wins. No answer means anonymous without permissions.'),
   /** Change any form: runs first, for every form. */
   'form.alter': hook.alter<FormDefinition, FormAlterContext>('Change any form before it is shown or processed; runs for every form, before the base and id hooks.'),
   /** Change every form of a family (context.baseId, e.g. node_form). */

@@ -6,7 +6,7 @@ import { isAegirError } from '../errors/aegir-error.js';
 import type { Logger } from '../logger/logger.js';
 import type { Codebase } from '../site/codebase.js';
 import type { Site } from '../site/site.js';
-import { handleForm } from '../forms/handle.js';
+import { alteredForm, handleForm } from '../forms/handle.js';
 import type { Renderable } from '../theme/renderable.js';
 import { checkAccess } from './access.js';
 import { engineFor, menus, renderPage, tabs } from './page.js';
@@ -63,7 +63,8 @@ export function createApp(opts: AppOptions): { app: express.Express; pool: SiteP
   // Body parser failures (too large, malformed) and anything unexpected.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const e = err as { status?: number; type?: string };
-    if (e.type === 'entity.too.large') return void plain(res, 413, 'The submitted data is too large.');
+    if (e.type === 'entity.too.large' || e.type === 'parameters.too.many') return void plain(res, 413, 'The submitted data is too large.');
+    if (e.status === 415) return void plain(res, 415, 'The submitted data uses an encoding this site does not read.');
     if (e.status === 400) return void plain(res, 400, 'The request could not be read.');
     logger.error(`${req.method} ${req.originalUrl}: ${(err as Error).stack ?? String(err)}`);
     plain(res, 500, 'The server could not answer this request.');
@@ -107,7 +108,10 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
   const engine = await engineFor(site, route, path);
   const rawParams = found && 'route' in found ? found.params : {};
   const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') query[k] = v;
+  for (const [k, v] of Object.entries(req.query)) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (typeof first === 'string') query[k] = first;
+  }
   const ctx: RequestContext = {
     site, req, res, account, session, rawParams, query,
     route: route?.definition ?? { name: 'system.none', path: req.path, title: '', access: { public: true }, handler: () => ({ kind: 'done' }) },
@@ -136,7 +140,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     (ctx as { params: Record<string, unknown> }).params = params;
     if (!(await checkAccess(def.access, ctx))) throw new HttpError(403, 'You are not allowed to see this page.');
     const title = typeof def.title === 'function' ? def.title(ctx) : def.title;
-    result = def.form ? await handleForm(await def.form(ctx), ctx, title) : await def.handler!(ctx);
+    result = def.form ? await handleForm(alteredForm(await def.form(ctx), ctx), ctx, title) : await def.handler!(ctx);
   } catch (e) {
     if (!(e instanceof HttpError)) {
       logger.error(`${site.name} ${req.method} ${req.originalUrl}: ${(e as Error).stack ?? String(e)}`);

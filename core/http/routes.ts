@@ -50,10 +50,16 @@ export function routeTable(kernel: Kernel): RouteTable {
       if (same) throw new AegirError('ERR_ROUTE_DUPLICATE', { what: `path ${r.path}`, first: `${same.module} (${same.definition.name})`, second: `${module} (${r.name})` });
       const methods = new Set<string>(r.form ? ['GET', 'POST'] : (r.methods ?? ['GET']));
       if (methods.has('GET')) methods.add('HEAD');
+      let matcher: MatchFunction<Record<string, string>>;
+      let toPath: PathFunction<Record<string, string>>;
+      try {
+        matcher = match<Record<string, string>>(r.path, { decode: safeDecode });
+        toPath = compile<Record<string, string>>(r.path, { encode: encodeURIComponent });
+      } catch (e) {
+        return bad(`its path cannot be parsed (${(e as Error).message})`);
+      }
       const route: RegisteredRoute = {
-        module, definition: r, methods,
-        matcher: match<Record<string, string>>(r.path, { decode: safeDecode }),
-        toPath: compile<Record<string, string>>(r.path, { encode: encodeURIComponent }),
+        module, definition: r, methods, matcher, toPath,
         specificity: r.path.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, '').length,
       };
       byName.set(r.name, route);

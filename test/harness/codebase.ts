@@ -39,7 +39,7 @@ function linkAll(from: string, into: string): void {
  */
 export function makeCodebase(opts: { fixtures?: boolean } = {}): TestCodebase {
   const root = mkdtempSync(join(tmpdir(), 'aegir-cb-'));
-  for (const d of ['core', 'node_modules']) symlinkSync(join(REPO, d), join(root, d));
+  for (const d of ['core', 'themes', 'node_modules']) symlinkSync(join(REPO, d), join(root, d));
   linkAll(join(REPO, 'modules'), join(root, 'modules'));
   linkAll(join(REPO, 'profiles'), join(root, 'profiles'));
   mkdirSync(join(root, 'sites', 'all', 'modules'), { recursive: true });
