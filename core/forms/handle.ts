@@ -26,9 +26,13 @@ export async function handleForm(form: FormDefinition, ctx: RequestContext, titl
   }
   const { values, errors } = extractValues(form.fields, body);
   let all: FormErrors = errors;
-  if (!Object.keys(errors).length && form.validate) all = (await form.validate(values, ctx)) ?? {};
+  if (!Object.keys(errors).length && form.validate) all = onlyErrors((await form.validate(values, ctx)) ?? {});
   if (Object.keys(all).length) return page(title, renderForm(form, ctx, values as Record<string, unknown>, all), 422);
   return (await form.submit(values, ctx)) ?? redirect(ctx.req.originalUrl);
+}
+
+function onlyErrors(e: FormErrors): FormErrors {
+  return Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v === 'string' && v !== ''));
 }
 
 /** Template variables of one field as themes see it. */
@@ -82,7 +86,7 @@ export function renderForm(form: FormDefinition, ctx: RequestContext, values: Re
       error: errors[''],
       errorCount: Object.keys(errors).length,
       // Errors of fields the user cannot see (hidden ones, or none at all) still need saying.
-      otherErrors: Object.entries(errors).filter(([k]) => k !== '' && !fields.some((f) => f.name === k)).map(([, v]) => v),
+      otherErrors: Object.entries(errors).filter(([k, v]) => v && k !== '' && !fields.some((f) => f.name === k)).map(([, v]) => v),
       submitLabel: form.submitLabel,
       danger: !!form.danger,
       links: form.links ?? [],

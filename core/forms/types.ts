@@ -37,8 +37,8 @@ export type FieldValue<F> =
 /** Submitted values, typed from the fields. */
 export type FormValues<F extends FieldDefinitions = FieldDefinitions> = { readonly [K in keyof F]: FieldValue<F[K]> };
 
-/** Errors by field name; the key '' is an error of the whole form. */
-export type FormErrors = Record<string, string>;
+/** Errors by field name; the key '' is an error of the whole form; undefined entries are no error. */
+export type FormErrors = Record<string, string | undefined>;
 
 /** A declarative form: fields, optional extra validation, and what to do with valid input. */
 export interface FormDefinition<F extends FieldDefinitions = FieldDefinitions> {
