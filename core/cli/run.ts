@@ -10,7 +10,7 @@ import { bootSite, type Site } from '../site/site.js';
 import { resolveAlias } from './aliases.js';
 import { parseLine, type GlobalOptions } from './argv.js';
 import type { CommandContext, CommandResult, RegisteredCommand } from './command.js';
-import { commandHelp, commandList } from './help.js';
+import { commandHelp } from './help.js';
 import { parseCommand } from './options.js';
 import { backendSink, humanSink, printError, printResult, type CliIo } from './output.js';
 import { commandRegistry } from './registry.js';

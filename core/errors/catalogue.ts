@@ -73,6 +73,12 @@ export const catalogue = define({
   ERR_ROUTE_DUPLICATE: (f) => `Route ${f.what} is declared by both ${f.first} and ${f.second}.`,
   ERR_SERVE_FAILED: (f) => `Cannot serve on ${f.where}: ${f.problem}.`,
 
+  // Nodes.
+  ERR_NODE_INVALID: (f) => `The ${f.type} node "${f.title}" cannot be saved: ${f.problems}. Correct these fields and save again.`,
+  ERR_NODE_TYPE_UNKNOWN: (f) => `No enabled module declares the node type "${f.type}". Enable the module that provides it.`,
+  ERR_NODE_TYPE_INVALID: (f) => `Node type "${f.type}" of module "${f.module}" is invalid: ${f.problem}.`,
+  ERR_NODE_NOT_FOUND: (f) => `Node ${f.nid} does not exist (it may have been deleted meanwhile).`,
+
   // Command line.
   ERR_COMMAND_UNKNOWN: (f) => `Unknown command "${f.command}".${f.suggestion ? ` Did you mean "${f.suggestion}"?` : ''} Run "aegir help" for the list.`,
   ERR_COMMAND_DUPLICATE: (f) => `Command "${f.command}" is declared by both ${f.first} and ${f.second}.`,

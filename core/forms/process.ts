@@ -1,4 +1,4 @@
-import type { FieldDefinition, FieldDefinitions, FormErrors, FormValues } from './types.js';
+import type { FieldDefinition, FieldDefinitions, FormValues } from './types.js';
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;
@@ -27,9 +27,9 @@ export function defaultValues(fields: FieldDefinitions): Record<string, unknown>
  * control characters) and collect one error per field. Keys the form does
  * not have are ignored; hidden fields keep the server's value.
  */
-export function extractValues(fields: FieldDefinitions, body: Readonly<Record<string, unknown>>): { values: FormValues; errors: FormErrors } {
+export function extractValues(fields: FieldDefinitions, body: Readonly<Record<string, unknown>>): { values: FormValues; errors: Record<string, string> } {
   const values: Record<string, unknown> = {};
-  const errors: FormErrors = {};
+  const errors: Record<string, string> = {};
   for (const [name, f] of Object.entries(fields)) {
     if (f.type === 'markup') continue;
     if (f.type === 'hidden') { values[name] = f.value; continue; }

@@ -1,0 +1,32 @@
+import type { Kernel } from '../../core/kernel/kernel.js';
+import { defineModule } from '../../core/modules/definition.js';
+import type {} from '../user/hooks.js';
+import { kernelNodePermissions, nodePermissions } from './access.js';
+import { nodeHooks } from './hooks.js';
+import { adminRoutes } from './routes/admin.js';
+import { formRoutes } from './routes/forms.js';
+import { nodeLoaders, viewRoutes } from './routes/view.js';
+import { nodeSchema } from './schema.js';
+
+/**
+ * The node module: content of types that modules declare ('node.types'),
+ * stored in the `node` table, with its hooks (hooks.ts), access rules
+ * (access.ts), storage (storage.ts) and pages: /node, /node/add,
+ * /node/:nid with its edit and delete tabs, /admin/content and
+ * /admin/structure/types.
+ */
+export default defineModule({
+  hooks: nodeHooks,
+  schema: nodeSchema,
+  register(api) {
+    api.on('http.param_loaders', (add) => { for (const l of nodeLoaders) add(l); });
+    api.on('http.routes', (add) => { for (const r of [...viewRoutes, ...formRoutes, ...adminRoutes]) add(r); });
+    // Per-type permissions need the kernel's node types. 'user.permissions'
+    // is collected without a context today; when the user module passes
+    // { kernel }, the per-type permissions are declared too.
+    api.on('user.permissions', (add, context: unknown) => {
+      const kernel = (context as { kernel?: Kernel } | undefined)?.kernel;
+      for (const p of kernel ? kernelNodePermissions(kernel) : nodePermissions([])) add(p);
+    });
+  },
+});
