@@ -73,6 +73,12 @@ export const catalogue = define({
   ERR_ROUTE_DUPLICATE: (f) => `Route ${f.what} is declared by both ${f.first} and ${f.second}.`,
   ERR_SERVE_FAILED: (f) => `Cannot serve on ${f.where}: ${f.problem}.`,
 
+  // Users and roles.
+  ERR_ROLE_INVALID: (f) => `"${f.role}" is not a valid role name: use lower case letters, digits and "_".`,
+  ERR_ROLE_UNKNOWN: (f) => `There is no role "${f.role}". List the roles on /admin/people/roles.`,
+  ERR_ROLE_BUILTIN: (f) => `The built-in role "${f.role}" cannot be ${f.action}.`,
+  ERR_USER_PROTECTED: (f) => `User 1 is the site administrator and cannot be ${f.action}.`,
+
   // Nodes.
   ERR_NODE_INVALID: (f) => `The ${f.type} node "${f.title}" cannot be saved: ${f.problems}. Correct these fields and save again.`,
   ERR_NODE_TYPE_UNKNOWN: (f) => `No enabled module declares the node type "${f.type}". Enable the module that provides it.`,

@@ -11,14 +11,15 @@ export function alteredForm(form: FormDefinition, ctx: RequestContext): FormDefi
 }
 
 /**
- * Show or process a form. GET shows it with its defaults. POST first checks
+ * Show or process a form, after the alter hooks changed it. GET shows it with its defaults. POST first checks
  * the CSRF token (403 when it is missing, forged or from another session
  * or form), then the fields' own checks, then the form's validate; on any
  * error the form is shown again (422) with what the user typed (never
  * passwords) and an error at each field; else submit runs, and its result
  * (default: back to the same page) is returned.
  */
-export async function handleForm(form: FormDefinition, ctx: RequestContext, title: string): Promise<HandlerResult> {
+export async function handleForm(definition: FormDefinition, ctx: RequestContext, title: string): Promise<HandlerResult> {
+  const form = alteredForm(definition, ctx);
   if (ctx.req.method !== 'POST') return page(title, renderForm(form, ctx, defaultValues(form.fields), {}));
   const body = (ctx.req.body ?? {}) as Record<string, unknown>;
   if (!ctx.session.checkCsrf(form.id, body._token)) {

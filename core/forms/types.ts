@@ -65,7 +65,24 @@ export interface FormAlterContext {
   readonly request: RequestContext;
 }
 
-/** Type-check a form definition, keeping the value types of its fields for validate and submit. */
-export function defineForm<const F extends FieldDefinitions>(def: FormDefinition<F>): FormDefinition {
+type FieldKeys<F> =
+  F extends { type: 'hidden' } ? 'type' | 'value'
+  : F extends { type: 'markup' } ? 'type' | 'content'
+  : 'type' | 'label' | 'description' | 'required' | 'disabled' | (
+    F extends { type: 'text' } ? 'maxLength' | 'pattern' | 'patternHint' | 'default' | 'autocomplete' | 'placeholder'
+    : F extends { type: 'textarea' } ? 'maxLength' | 'rows' | 'default'
+    : F extends { type: 'email' } ? 'default' | 'autocomplete'
+    : F extends { type: 'password' } ? 'minLength' | 'autocomplete'
+    : F extends { type: 'number' } ? 'min' | 'max' | 'integer' | 'default'
+    : F extends { type: 'checkbox' } ? 'default'
+    : 'options' | 'default');
+
+/** Fields whose definitions carry only the keys of their own type: an inferred literal is otherwise not checked for extra keys. */
+type ExactFields<F> = {
+  readonly [K in keyof F]: { readonly [P in keyof F[K]]: P extends FieldKeys<F[K]> ? F[K][P] : `"${P & string}" is not a key of this field type` };
+};
+
+/** Type-check a form definition (a key that does not belong to a field's type is an error), keeping the value types of its fields for validate and submit. */
+export function defineForm<const F extends FieldDefinitions>(def: Omit<FormDefinition<F>, 'fields'> & { readonly fields: ExactFields<F> }): FormDefinition {
   return def as unknown as FormDefinition;
 }

@@ -6,7 +6,7 @@ import { isAegirError } from '../errors/aegir-error.js';
 import type { Logger } from '../logger/logger.js';
 import type { Codebase } from '../site/codebase.js';
 import type { Site } from '../site/site.js';
-import { alteredForm, handleForm } from '../forms/handle.js';
+import { handleForm } from '../forms/handle.js';
 import type { Renderable } from '../theme/renderable.js';
 import { checkAccess } from './access.js';
 import { engineFor, menus, renderPage, tabs } from './page.js';
@@ -26,6 +26,13 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Sites already booted elsewhere (tests); default: a pool of its own. */
   readonly pool?: SitePool;
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto
+   * are believed (the built-in proxy, nginx). Without it the client address
+   * is the connection's, so login throttling never lumps visitors together
+   * nor can be fooled by a forged header.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** The site folder's cookie name: one cookie per site, so sites on one host never share a session. */
@@ -48,6 +55,7 @@ export function createApp(opts: AppOptions): { app: express.Express; pool: SiteP
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (opts.trustProxy?.length) app.set('trust proxy', [...opts.trustProxy]);
   app.use((req, res, next) => {
     (res.locals as { started: bigint }).started = process.hrtime.bigint();
     securityHeaders(req, res);
@@ -129,7 +137,10 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
   let status = 200;
   try {
     if (!found) throw new HttpError(404, 'The page you asked for does not exist.');
-    if ('methodNotAllowed' in found) throw new HttpError(405, 'This page does not accept that kind of request.');
+    if ('methodNotAllowed' in found) {
+      res.setHeader('Allow', found.methodNotAllowed.join(', '));
+      throw new HttpError(405, 'This page does not accept that kind of request.');
+    }
     const def = found.route.definition;
     const params: Record<string, unknown> = {};
     for (const [p, loaderName] of Object.entries(def.params ?? {})) {
@@ -140,7 +151,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     (ctx as { params: Record<string, unknown> }).params = params;
     if (!(await checkAccess(def.access, ctx))) throw new HttpError(403, 'You are not allowed to see this page.');
     const title = typeof def.title === 'function' ? def.title(ctx) : def.title;
-    result = def.form ? await handleForm(alteredForm(await def.form(ctx), ctx), ctx, title) : await def.handler!(ctx);
+    result = def.form ? await handleForm(await def.form(ctx), ctx, title) : await def.handler!(ctx);
   } catch (e) {
     if (!(e instanceof HttpError)) {
       logger.error(`${site.name} ${req.method} ${req.originalUrl}: ${(e as Error).stack ?? String(e)}`);
@@ -183,7 +194,18 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     await session.save();
     res.status(status).type('html').send(html);
   }
-  logger.info(`${site.name} ${req.method} ${req.originalUrl} ${res.statusCode} ${elapsed(res)} ms`);
+  logger.info(`${site.name} ${req.method} ${logPath(req, route, rawParams)} ${res.statusCode} ${elapsed(res)} ms`);
+}
+
+/** The path for the request log, with secret path parameters replaced by ***. */
+function logPath(req: Request, route: RegisteredRoute | undefined, params: Record<string, string>): string {
+  const secret = route?.definition.secretParams;
+  if (!secret?.length) return req.originalUrl;
+  try {
+    return route!.toPath({ ...params, ...Object.fromEntries(secret.map((p) => [p, '***'])) });
+  } catch {
+    return req.path.replace(/[^/]+$/, '***');
+  }
 }
 
 function errorTitle(status: number): string {

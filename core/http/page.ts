@@ -68,7 +68,7 @@ export async function tabs(table: RouteTable, ctx: RequestContext, current: Regi
     }
     if (!(await checkAccess(r.definition.access, { ...ctx, route: r.definition }))) continue;
     out.push({
-      title: r === baseRoute ? 'View' : r.definition.tab!.title,
+      title: r === baseRoute ? (r.definition.tabTitle ?? 'View') : r.definition.tab!.title,
       href,
       active: r === current,
       weight: r === baseRoute ? -1000 : (r.definition.tab!.weight ?? 0),

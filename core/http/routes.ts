@@ -20,7 +20,7 @@ export interface RouteTable {
   readonly byName: ReadonlyMap<string, RegisteredRoute>;
   readonly loaders: ReadonlyMap<string, ParamLoader>;
   /** The route for a path, and whether the method is allowed there. */
-  find(path: string, method: string): { route: RegisteredRoute; params: Record<string, string> } | { methodNotAllowed: true } | undefined;
+  find(path: string, method: string): { route: RegisteredRoute; params: Record<string, string> } | { methodNotAllowed: readonly string[] } | undefined;
 }
 
 const NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
@@ -69,14 +69,14 @@ export function routeTable(kernel: Kernel): RouteTable {
     return {
       routes, byName, loaders,
       find(path, method) {
-        let allowedElsewhere = false;
+        const allowed = new Set<string>();
         for (const route of routes) {
           const m = route.matcher(path);
           if (!m) continue;
-          if (!route.methods.has(method)) { allowedElsewhere = true; continue; }
+          if (!route.methods.has(method)) { for (const x of route.methods) allowed.add(x); continue; }
           return { route, params: m.params };
         }
-        return allowedElsewhere ? { methodNotAllowed: true } : undefined;
+        return allowed.size ? { methodNotAllowed: [...allowed].sort() } : undefined;
       },
     };
   });

@@ -93,6 +93,10 @@ export interface RouteDefinition {
   readonly handler?: (ctx: RequestContext) => Promise<HandlerResult> | HandlerResult;
   /** A form page: GET shows it, POST validates and submits it. */
   readonly form?: (ctx: RequestContext) => FormDefinition | Promise<FormDefinition>;
+  /** Path parameters that are secrets (one-time login hashes): shown as *** in the request log. */
+  readonly secretParams?: readonly string[];
+  /** Title of this route's own tab when other routes declare tabs on it (default View). */
+  readonly tabTitle?: string;
   /** Methods the handler accepts (default GET; forms always GET and POST). */
   readonly methods?: readonly ('GET' | 'POST')[];
 }

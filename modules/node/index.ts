@@ -1,7 +1,6 @@
-import type { Kernel } from '../../core/kernel/kernel.js';
 import { defineModule } from '../../core/modules/definition.js';
 import type {} from '../user/hooks.js';
-import { kernelNodePermissions, nodePermissions } from './access.js';
+import { kernelNodePermissions } from './access.js';
 import { nodeHooks } from './hooks.js';
 import { adminRoutes } from './routes/admin.js';
 import { formRoutes } from './routes/forms.js';
@@ -21,12 +20,7 @@ export default defineModule({
   register(api) {
     api.on('http.param_loaders', (add) => { for (const l of nodeLoaders) add(l); });
     api.on('http.routes', (add) => { for (const r of [...viewRoutes, ...formRoutes, ...adminRoutes]) add(r); });
-    // Per-type permissions need the kernel's node types. 'user.permissions'
-    // is collected without a context today; when the user module passes
-    // { kernel }, the per-type permissions are declared too.
-    api.on('user.permissions', (add, context: unknown) => {
-      const kernel = (context as { kernel?: Kernel } | undefined)?.kernel;
-      for (const p of kernel ? kernelNodePermissions(kernel) : nodePermissions([])) add(p);
-    });
+    // Per-type permissions depend on the node types of the kernel's modules.
+    api.on('user.permissions', (add, { kernel }) => { for (const p of kernelNodePermissions(kernel)) add(p); });
   },
 });

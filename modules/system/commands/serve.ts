@@ -11,6 +11,10 @@ export const serve = defineCommand({
     port: { type: 'integer', description: 'TCP port (0 picks a free one)', default: 8888, min: 0, max: 65535 },
     host: { type: 'string', description: 'Address to listen on', default: '127.0.0.1', validate: (v: string) => (/^[A-Za-z0-9.:-]{1,253}$/.test(v) ? undefined : 'not an address') },
     socket: { type: 'string', description: 'Unix socket path instead of a port', valueName: 'PATH', validate: (v: string) => (v.startsWith('/') ? undefined : 'use an absolute path') },
+    'trust-proxy': {
+      type: 'string', description: 'Comma-separated addresses of reverse proxies to believe X-Forwarded-For from (e.g. 127.0.0.1)', valueName: 'IPS',
+      validate: (v: string) => (/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/.test(v) ? undefined : 'give IP addresses or CIDR ranges separated by commas'),
+    },
     'socket-mode': { type: 'string', description: 'Permissions of the socket (octal)', default: '660', validate: (v: string) => (/^[0-7]{3}$/.test(v) ? undefined : 'three octal digits such as 660') },
   },
   bootstrap: 'root',
@@ -18,7 +22,8 @@ export const serve = defineCommand({
   async run(ctx) {
     // The command line may have booted one site; the server keeps its own pool.
     await ctx.site?.close();
-    const { app, pool } = createApp({ codebase: ctx.codebase, logger: ctx.logger });
+    const trustProxy = ctx.options['trust-proxy']?.split(',');
+    const { app, pool } = createApp({ codebase: ctx.codebase, logger: ctx.logger, ...(trustProxy ? { trustProxy } : {}) });
     const socket = ctx.options.socket;
     const running = await listen(app, socket ? { socket, mode: parseInt(ctx.options['socket-mode'], 8) } : { port: ctx.options.port, host: ctx.options.host });
     ctx.logger.success(`Serving the sites of ${ctx.codebase.root} at ${running.where}. Stop with Ctrl-C.`);

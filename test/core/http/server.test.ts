@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type Server } from 'node:net';
+import { Agent, request as httpRequest } from 'node:http';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type express from 'express';
@@ -136,18 +137,20 @@ describe('listen() (sqlite)', () => {
     this.timeout(20_000);
     const r = await listen(app, { port: 0, host: '127.0.0.1' });
     const port = Number(new URL(r.where).port);
-    const { Agent, request } = await import('node:http');
+    const sockets: Socket[] = [];
+    r.server.on('connection', (s: Socket) => sockets.push(s));
     const agent = new Agent({ keepAlive: true });
     try {
-      const socketClosed = await new Promise<Promise<unknown>>((resolve, reject) => {
-        request({ host: '127.0.0.1', port, path: '/webtest', headers: { host: 'site.test' }, agent }, (res) => {
-          const closed = once(res.socket, 'close');
+      await new Promise<void>((resolve, reject) => {
+        httpRequest({ host: '127.0.0.1', port, path: '/webtest', headers: { host: 'site.test' }, agent }, (res) => {
           res.resume();
-          res.on('end', () => resolve(closed));
+          res.on('end', resolve);
         }).on('error', reject).end();
       });
+      expect(sockets).to.have.length(1);
+      expect(sockets[0]!.destroyed, 'the kept-alive connection is open before stop()').to.equal(false);
       await r.stop(120_000);
-      await socketClosed;
+      expect(sockets[0]!.destroyed).to.equal(true);
       expect(r.server.listening).to.equal(false);
     } finally {
       agent.destroy();

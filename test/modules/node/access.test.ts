@@ -82,7 +82,7 @@ describe('node access', () => {
     });
 
     it('adds the general permissions to user.permissions', () => {
-      const names = site.hooks.collect('user.permissions').filter((c) => c.module === 'node').map((c) => c.value.name);
+      const names = site.hooks.collect('user.permissions', { kernel: site.kernel }).filter((c) => c.module === 'node').map((c) => c.value.name);
       expect(names).to.include.members(['access content', 'administer nodes', 'bypass node access', 'view own unpublished content']);
     });
   });
