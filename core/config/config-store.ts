@@ -18,9 +18,6 @@ export function isConfigKey(key: string): boolean {
  * database and cannot be changed from here (like Drupal's $conf).
  */
 export class ConfigStore {
-  /** All stored values, when a serving process keeps them in memory (see preload). */
-  private snapshot: Map<string, Json> | undefined;
-
   constructor(
     private readonly db: Knex,
     private readonly overrides: Readonly<Record<string, Json>>,
@@ -31,20 +28,8 @@ export class ConfigStore {
   async get<T extends Json>(key: string, fallback?: T): Promise<T | undefined> {
     check(key);
     if (key in this.overrides) return this.overrides[key] as T;
-    if (this.snapshot) return this.snapshot.has(key) ? (structuredClone(this.snapshot.get(key)) as T) : fallback;
     const row = await this.db('core_config').where({ name: key }).first('value');
     return row ? (JSON.parse(row.value) as T) : fallback;
-  }
-
-  /**
-   * Keep every value in memory from now on, read afresh from the database
-   * on each call: a serving process calls this at boot and then about once a
-   * second, so a page needs no query per setting, its own writes show at
-   * once, and another process's writes within a second.
-   */
-  async preload(): Promise<void> {
-    const rows: { name: string; value: string }[] = await this.db('core_config').select('name', 'value');
-    this.snapshot = new Map(rows.map((r) => [r.name, JSON.parse(r.value) as Json]));
   }
 
   /** Set `key` to a JSON value. */
@@ -53,20 +38,17 @@ export class ConfigStore {
     if (key in this.overrides) throw new AegirError('ERR_CONFIG_OVERRIDDEN', { key, path: this.settingsPath });
     const text = JSON.stringify(value);
     await this.db('core_config').insert({ name: key, value: text }).onConflict('name').merge({ value: text });
-    this.snapshot?.set(key, JSON.parse(text) as Json);
   }
 
   /** Remove `key`; true if it was set. */
   async delete(key: string): Promise<boolean> {
     check(key);
-    this.snapshot?.delete(key);
     return (await this.db('core_config').where({ name: key }).delete()) > 0;
   }
 
   /** Remove every key of a module (on uninstall). */
   async deleteModule(module: string): Promise<void> {
     await wherePrefix(this.db('core_config'), 'name', `${module}.`).delete();
-    if (this.snapshot) for (const k of [...this.snapshot.keys()]) if (k.startsWith(`${module}.`)) this.snapshot.delete(k);
   }
 
   /** All keys and values, optionally those starting with `prefix`; overrides included and marked. */

@@ -15,10 +15,9 @@ interface Entry {
 
 /**
  * The booted sites of one serving process, by folder name, booted on first
- * request. About once a second each site reloads its configuration into
- * memory (see ConfigStore.preload); when another process (the command line)
- * enabled or disabled modules, `core.modules_version` changed and the site
- * swaps in a new kernel.
+ * request. When another process (the command line) enables or disables
+ * modules, it bumps `core.modules_version`; a served site notices within a
+ * second and swaps in a new kernel.
  */
 export class SitePool {
   private readonly sites = new Map<string, Entry>();
@@ -39,7 +38,6 @@ export class SitePool {
     const now = Date.now();
     if (now - entry.checked >= FRESHNESS_MS) {
       entry.checked = now;
-      await site.config.preload();
       const version = await site.config.get<number>('core.modules_version', 0);
       if (entry.version !== undefined && version !== entry.version) {
         this.logger.info(`Modules of ${name} changed; reloading its kernel.`);
