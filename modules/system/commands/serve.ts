@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineCommand } from '../../../core/cli/command.js';
 import { createApp } from '../../../core/http/app.js';
 import { listen } from '../../../core/http/server.js';
@@ -27,6 +29,9 @@ export const serve = defineCommand({
     const socket = ctx.options.socket;
     const running = await listen(app, socket ? { socket, mode: parseInt(ctx.options['socket-mode'], 8) } : { port: ctx.options.port, host: ctx.options.host });
     ctx.logger.success(`Serving the sites of ${ctx.codebase.root} at ${running.where}. Stop with Ctrl-C.`);
+    const sites = readdirSync(join(ctx.codebase.root, 'sites')).filter((d) => d !== 'all' && ctx.codebase.hasSettings(d)).sort();
+    if (sites.length) ctx.logger.info(`Sites: ${sites.join(', ')}.`);
+    else ctx.logger.warning('No site is installed in this codebase yet: run "aegir site-install standard --uri=localhost" and reload.');
     await new Promise<void>((resolve) => {
       const stop = (signal: string): void => {
         ctx.logger.notice(`${signal}: finishing requests in flight, then stopping.`);
