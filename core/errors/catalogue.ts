@@ -69,6 +69,7 @@ export const catalogue = define({
   // Themes and the web.
   ERR_THEME_INVALID: (f) => `Theme file ${f.path} is invalid: ${f.problem}.`,
   ERR_THEME_UNKNOWN: (f) => `No theme named "${f.theme}" in themes/. Available: ${f.available}.`,
+  ERR_THEME_ENGINE_UNKNOWN: (f) => `Theme "${f.theme}" needs the theme engine "${f.engine}", which no enabled module provides. Enable the module that provides it (nunjucks is the default).`,
   ERR_ROUTE_INVALID: (f) => `Route "${f.route}" of module "${f.module}" is invalid: ${f.problem}.`,
   ERR_ROUTE_DUPLICATE: (f) => `Route ${f.what} is declared by both ${f.first} and ${f.second}.`,
   ERR_SERVE_FAILED: (f) => `Cannot serve on ${f.where}: ${f.problem}.`,

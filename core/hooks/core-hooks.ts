@@ -1,6 +1,7 @@
 import type { CommandDefinition } from '../cli/command.js';
 import type { FormAlterContext, FormDefinition } from '../forms/types.js';
 import type { Account, ParamLoader, RouteDefinition } from '../http/types.js';
+import type { ThemeEngineFactory } from '../theme/renderer.js';
 import type { InstallStep } from '../modules/definition.js';
 import type { SiteContext } from '../site/context.js';
 import { hook } from './kinds.js';
@@ -39,6 +40,8 @@ export const coreHooks = Object.freeze({
   'http.param_loaders': hook.collect<ParamLoader>('Loaders for path parameters, by name; a route names the loader of each parameter.'),
   /** Who a session's user id is: the first module that knows returns the account (the user module). */
   'http.account': hook.bail<{ readonly site: SiteContext; readonly uid: number }, Account>('The account of a request: uid is the session user, 0 for anonymous visitors; the first answer wins. No answer means anonymous without permissions.'),
+  /** Theme engines by name; a theme names its engine in theme.json (default nunjucks, from the nunjucks module). */
+  'theme.engines': hook.collect<ThemeEngineFactory>('Theme engines that render templates; a theme chooses one by name in its theme.json.'),
   /** Change any form: runs first, for every form. */
   'form.alter': hook.alter<FormDefinition, FormAlterContext>('Change any form before it is shown or processed; runs for every form, before the base and id hooks.'),
   /** Change every form of a family (context.baseId, e.g. node_form). */

@@ -1,5 +1,6 @@
 import type { Site } from '../site/site.js';
-import { ThemeEngine } from '../theme/engine.js';
+import { AegirError } from '../errors/aegir-error.js';
+import type { ThemeRenderer } from '../theme/renderer.js';
 import type { Markup } from '../theme/renderable.js';
 import { discoverThemes } from '../theme/themes.js';
 import { checkAccess } from './access.js';
@@ -13,8 +14,8 @@ export interface LinkView {
   readonly active: boolean;
 }
 
-/** The theme engine a site uses for a route: the admin theme for admin routes, else the default theme. */
-export async function engineFor(site: Site, route: RegisteredRoute | undefined, path: string): Promise<ThemeEngine> {
+/** The theme renderer a site uses for a route: the admin theme for admin routes, else the default theme. */
+export async function engineFor(site: Site, route: RegisteredRoute | undefined, path: string): Promise<ThemeRenderer> {
   const admin = route?.definition.theme ? route.definition.theme === 'admin' : path.startsWith('/admin');
   const name = admin
     ? await site.config.get<string>('system.theme_admin', 'admin')
@@ -23,7 +24,9 @@ export async function engineFor(site: Site, route: RegisteredRoute | undefined, 
     const themes = site.kernel.registry('core.themes', () => discoverThemes(site.root));
     const info = themes.get(name!) ?? themes.get(admin ? 'admin' : 'frontend') ?? [...themes.values()][0];
     if (!info) throw new Error(`no theme is installed in ${site.root}/themes`);
-    return new ThemeEngine(info, themes, site.kernel, site.root);
+    const factory = site.hooks.collect('theme.engines').find((c) => c.value.name === info.engine)?.value;
+    if (!factory) throw new AegirError('ERR_THEME_ENGINE_UNKNOWN', { theme: info.name, engine: info.engine });
+    return factory.create({ theme: info, themes, kernel: site.kernel, root: site.root });
   });
 }
 
@@ -92,6 +95,6 @@ export interface PageVars {
 }
 
 /** Render a whole page with its theme. */
-export function renderPage(engine: ThemeEngine, vars: PageVars): string {
+export function renderPage(engine: ThemeRenderer, vars: PageVars): string {
   return engine.render('page', vars as unknown as Record<string, unknown>).html;
 }

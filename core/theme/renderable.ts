@@ -18,6 +18,11 @@ export type Renderable =
   | Markup
   | readonly Renderable[];
 
+/** Escape text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
 /** A template to render with variables (escaped by default). */
 export function template(name: string, vars: Readonly<Record<string, unknown>> = {}): Renderable {
   return { template: name, vars };

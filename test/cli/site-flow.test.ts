@@ -81,7 +81,7 @@ for (const driver of DRIVERS) {
       expect(tc.codebase.hasSettings('site.test')).to.equal(true);
       const j = await on('status', '--format=json');
       expect(j.code, show(j)).to.equal(0);
-      expect(json(j)).to.deep.include({ installed: true, profile: 'testing', site: 'sites/site.test', uri: 'site.test', databaseStatus: 'connected', siteName: 'site.test', modulesEnabled: 4 });
+      expect(json(j)).to.deep.include({ installed: true, profile: 'testing', site: 'sites/site.test', uri: 'site.test', databaseStatus: 'connected', siteName: 'site.test', modulesEnabled: 6 });
       expect(json<{ database: string }>(j).database).to.match(driver === 'sqlite' ? /^sqlite:/ : /^mysql:\/\//);
       const h = await on('status');
       expect(h.code, show(h)).to.equal(0);
@@ -169,7 +169,7 @@ for (const driver of DRIVERS) {
       const r = await on('pm-list', '--format=json');
       expect(r.code, show(r)).to.equal(0);
       const rows = new Map(json<PmRow[]>(r).map((row) => [row.name, row]));
-      for (const m of ['system', 'user', 'alpha', 'testing']) expect(rows.get(m)?.status, m).to.equal('enabled');
+      for (const m of ['system', 'nunjucks', 'user', 'alpha', 'node', 'testing']) expect(rows.get(m)?.status, m).to.equal('enabled');
       for (const m of ['beta', 'gamma', 'delta', 'minimal', 'standard']) expect(rows.get(m)?.status, m).to.equal('not-installed');
       expect(rows.get('shadowed')).to.include({ origin: 'site', version: '4.0.0', status: 'not-installed' });
       expect(rows.get('profile_only')).to.include({ origin: 'profile' });
@@ -200,7 +200,7 @@ for (const driver of DRIVERS) {
       const enabled = json<PmRow[]>(await on('pm-list', '--status=enabled', '--format=json')).map((r) => r.name);
       expect(enabled).to.include.members(['alpha', 'beta', 'gamma', 'delta', 'system', 'user', 'testing']);
       expect(enabled).to.not.include('updater');
-      expect(json(await on('status', '--format=json'))).to.deep.include({ modulesEnabled: 7 });
+      expect(json(await on('status', '--format=json'))).to.deep.include({ modulesEnabled: 9 });
 
       const again = await on('pm-enable', 'delta');
       expect(again.code, show(again)).to.equal(0);

@@ -37,7 +37,7 @@ for (const driver of DRIVERS) {
         expect(statSync(join(dir, 'settings.json')).mode & 0o777).to.equal(0o640);
         expect(statSync(join(dir, 'private')).mode & 0o777).to.equal(0o700);
         expect(existsSync(join(dir, 'files'))).to.equal(true);
-        expect(site.kernel.names).to.deep.equal(['system', 'user', 'minimal']);
+        expect(site.kernel.names).to.deep.equal(['system', 'nunjucks', 'user', 'node', 'minimal']);
         const admin = await site.db('users').where({ uid: 1 }).first();
         expect(admin.name).to.equal('root admin');
         expect(admin.pass).to.match(/^scrypt\$/);
@@ -73,7 +73,7 @@ for (const driver of DRIVERS) {
       await site.close();
       const fresh = await installSite({ codebase: tc.codebase, siteDir: 'site.test', database: site.settings.database, force: true, logger: tc.logger, input: input('minimal') });
       try {
-        expect(fresh.kernel.names).to.deep.equal(['system', 'user', 'minimal']);
+        expect(fresh.kernel.names).to.deep.equal(['system', 'nunjucks', 'user', 'node', 'minimal']);
         expect(await fresh.db.schema.hasTable('alpha_items')).to.equal(false);
       } finally {
         await fresh.close();
@@ -103,7 +103,7 @@ for (const driver of DRIVERS) {
       await expectCode(installSite({ codebase: tc.codebase, siteDir: 'site.test', database: site.settings.database, force: true, logger: tc.logger, input: input('failing') }), 'ERR_INSTALL_FAILED');
       const back = await bootSite(tc.codebase, 'site.test', tc.logger);
       try {
-        expect(back.kernel.names).to.deep.equal(['system', 'user', 'alpha', 'testing']);
+        expect(back.kernel.names).to.deep.equal(['system', 'nunjucks', 'user', 'alpha', 'node', 'testing']);
         expect((await back.db('alpha_items').select('label')).map((r) => r.label)).to.deep.equal(['survivor']);
       } finally {
         await back.close();

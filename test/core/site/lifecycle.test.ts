@@ -20,9 +20,9 @@ for (const driver of DRIVERS) {
     });
 
     it('installs the required modules and the profile with its dependencies, profile last', async () => {
-      expect(site.kernel.names).to.deep.equal(['system', 'user', 'alpha', 'testing']);
+      expect(site.kernel.names).to.deep.equal(['system', 'nunjucks', 'user', 'alpha', 'node', 'testing']);
       const states = await site.modulesState.all();
-      expect([...states.keys()].sort()).to.deep.equal(['alpha', 'system', 'testing', 'user']);
+      expect([...states.keys()].sort()).to.deep.equal(['alpha', 'node', 'nunjucks', 'system', 'testing', 'user']);
       expect(await site.config.get('alpha.installed')).to.equal(true);
       expect(await site.config.get('testing.step_ran')).to.equal('Test site');
       expect(await site.db.schema.hasTable('alpha_items')).to.equal(true);
@@ -34,9 +34,9 @@ for (const driver of DRIVERS) {
       const report = await enableModules(site, ['delta']);
       expect(report.installed).to.deep.equal(['gamma', 'beta', 'delta']);
       expect(site.kernel).to.not.equal(before);
-      expect(before.names).to.deep.equal(['system', 'user', 'alpha', 'testing']);
+      expect(before.names).to.deep.equal(['system', 'nunjucks', 'user', 'alpha', 'node', 'testing']);
       // gamma (weight -5) still waits for its dependency system; user (weight -90) goes first.
-      expect(site.kernel.names).to.deep.equal(['system', 'user', 'gamma', 'alpha', 'beta', 'delta', 'testing']);
+      expect(site.kernel.names).to.deep.equal(['system', 'nunjucks', 'user', 'gamma', 'alpha', 'beta', 'delta', 'node', 'testing']);
       expect(site.hooks.collect('alpha.greetings').map((c) => c.value)).to.deep.equal(['gamma', 'alpha', 'beta', 'delta']);
       const rebooted = await bootSite(tc.codebase, 'site.test', tc.logger);
       try {
@@ -111,7 +111,7 @@ for (const driver of DRIVERS) {
       expect(cycle.message).to.contain('cycle_a -> cycle_b -> cycle_c -> cycle_a');
       await expectCode(enableModules(site, ['core_future']), 'ERR_MODULE_CORE_INCOMPATIBLE');
       await expectCode(enableModules(site, ['bad_entry']), 'ERR_MODULE_ENTRY_INVALID');
-      expect(site.kernel.names).to.deep.equal(['system', 'user', 'alpha', 'testing']);
+      expect(site.kernel.names).to.deep.equal(['system', 'nunjucks', 'user', 'alpha', 'node', 'testing']);
     });
 
     it('records all updates as applied on install, runs pending ones in order, and resumes after a failure', async () => {

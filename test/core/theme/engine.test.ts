@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { Kernel } from '../../../core/kernel/kernel.js';
 import type { LoadedModule } from '../../../core/modules/loader.js';
 import { parseManifest } from '../../../core/modules/manifest.js';
-import { escapeHtml, ThemeEngine } from '../../../core/theme/engine.js';
-import { Markup, template } from '../../../core/theme/renderable.js';
+import { escapeHtml, Markup, template } from '../../../core/theme/renderable.js';
+import { NunjucksRenderer } from '../../../modules/nunjucks/engine.js';
 import { discoverThemes } from '../../../core/theme/themes.js';
 import { REPO } from '../../harness/codebase.js';
 import { expectCode } from '../../harness/expect.js';
@@ -27,7 +27,7 @@ function mod(name: string, dir: string): LoadedModule {
  * modules `early` and `late` (in that hook order). Each layer has templates
  * that say which layer they come from.
  */
-function layeredCodebase(): { root: string; engine: (theme?: string) => ThemeEngine; cleanup(): void } {
+function layeredCodebase(): { root: string; engine: (theme?: string) => NunjucksRenderer; cleanup(): void } {
   const root = mkdtempSync(join(tmpdir(), 'aegir-theme-'));
   symlinkSync(join(REPO, 'core'), join(root, 'core'));
   put(join(root, 'themes', 'mid', 'theme.json'), JSON.stringify({ name: 'mid', description: 'Base theme', stylesheets: ['mid.css'] }));
@@ -48,12 +48,13 @@ function layeredCodebase(): { root: string; engine: (theme?: string) => ThemeEng
     for (const n of names) put(join(layers[layer]!, `${n}.njk`), `${layer}:${n}`);
   }
   put(join(layers.sub!, 'includes.njk'), 'sub includes [{% include "d.njk" %}] [{% include "c.njk" %}]');
-  const kernel = Kernel.create([mod('early', join(root, 'modules', 'early')), mod('late', join(root, 'modules', 'late'))]);
+  // The nunjucks module comes first, as in a real site: its fallback templates are the last layer ("core").
+  const kernel = Kernel.create([mod('nunjucks', join(REPO, 'modules', 'nunjucks')), mod('early', join(root, 'modules', 'early')), mod('late', join(root, 'modules', 'late'))]);
   return {
     root,
     engine: (theme = 'sub') => {
       const themes = discoverThemes(root);
-      return new ThemeEngine(themes.get(theme)!, themes, kernel, root);
+      return new NunjucksRenderer(themes.get(theme)!, themes, kernel);
     },
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
@@ -122,7 +123,7 @@ describe('theme engine', () => {
   });
 
   describe('escaping', () => {
-    const vars = (): ThemeEngine => {
+    const vars = (): NunjucksRenderer => {
       put(join(cb.root, 'themes', 'sub', 'templates', 'v.njk'), '[{{ v }}]{% for x in list %}({{ x }}){% endfor %}{% if obj %}<{{ obj.m }}>{% endif %}');
       return cb.engine();
     };

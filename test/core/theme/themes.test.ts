@@ -7,7 +7,7 @@ import { REPO } from '../../harness/codebase.js';
 import { expectCode } from '../../harness/expect.js';
 
 /** A theme description made by hand. */
-const info = (name: string, base?: string): ThemeInfo => ({ name, description: name, base, stylesheets: [], dir: `/virtual/themes/${name}` });
+const info = (name: string, base?: string): ThemeInfo => ({ name, description: name, base, engine: 'nunjucks', stylesheets: [], dir: `/virtual/themes/${name}` });
 const mapOf = (...list: ThemeInfo[]): Map<string, ThemeInfo> => new Map(list.map((t) => [t.name, t]));
 
 describe('themes', () => {
@@ -31,13 +31,19 @@ describe('themes', () => {
       expect(themes.get('admin')!.stylesheets).to.include('admin.css');
     });
 
+    it('reads the engine a theme asks for, nunjucks by default', () => {
+      theme('twiggy', JSON.stringify({ name: 'twiggy', description: 'T', engine: 'twig' }));
+      expect(discoverThemes(root).get('twiggy')!.engine).to.equal('twig');
+      expect(discoverThemes(REPO).get('admin')!.engine).to.equal('nunjucks');
+    });
+
     it('reads a valid theme.json, ignores folders without one, and is empty without themes/', () => {
       expect(discoverThemes(root).size).to.equal(0);
       theme('fancy', JSON.stringify({ name: 'fancy', description: 'Fancy', base: 'plain', stylesheets: ['a.css', 'sub/b.css'] }));
       mkdirSync(join(root, 'themes', 'not_a_theme'));
       const themes = discoverThemes(root);
       expect([...themes.keys()]).to.deep.equal(['fancy']);
-      expect(themes.get('fancy')).to.deep.equal({ name: 'fancy', description: 'Fancy', base: 'plain', stylesheets: ['a.css', 'sub/b.css'], dir: join(root, 'themes', 'fancy') });
+      expect(themes.get('fancy')).to.deep.equal({ name: 'fancy', description: 'Fancy', base: 'plain', engine: 'nunjucks', stylesheets: ['a.css', 'sub/b.css'], dir: join(root, 'themes', 'fancy') });
     });
 
     const malformed: readonly [string, string, string][] = [
@@ -45,6 +51,7 @@ describe('themes', () => {
       ['an array', 'x', '[]'],
       ['null', 'x', 'null'],
       ['an unknown key', 'x', JSON.stringify({ name: 'x', description: 'd', scripts: ['a.js'] })],
+      ['an engine that is not a name', 'x', JSON.stringify({ name: 'x', description: 'd', engine: '../php' })],
       ['a name other than its folder', 'x', JSON.stringify({ name: 'y', description: 'd' })],
       ['no name', 'x', JSON.stringify({ description: 'd' })],
       ['an upper-case name', 'X', JSON.stringify({ name: 'X', description: 'd' })],
