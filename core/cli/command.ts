@@ -53,9 +53,10 @@ export interface ArgumentSpec {
 /**
  * How much a command needs before it runs:
  * `root` a codebase; `site` a chosen site folder (maybe not installed yet);
- * `full` an installed, booted site.
+ * `full` an installed, booted site; `backend` no site at all: the command
+ * works on the provision context named by `@alias` (provision's commands).
  */
-export type Bootstrap = 'root' | 'site' | 'full';
+export type Bootstrap = 'root' | 'site' | 'full' | 'backend';
 
 /** What a command gets when it runs. */
 export interface CommandContext<O extends OptionSpecs = OptionSpecs> {
@@ -67,6 +68,8 @@ export interface CommandContext<O extends OptionSpecs = OptionSpecs> {
   readonly siteDir: string;
   /** The address the site was chosen by (--uri or alias), or the folder name. */
   readonly uri: string;
+  /** `@name` as given on the command line (a site alias, or a provision context for backend commands). */
+  readonly alias: string | undefined;
   /** The booted site: always set for `full` commands, set for others when the site is installed. */
   readonly site: Site | undefined;
   /** Why the site could not be booted, when it could not. */

@@ -9,7 +9,7 @@ import { Codebase } from '../site/codebase.js';
 import { bootSite, type Site } from '../site/site.js';
 import { resolveAlias } from './aliases.js';
 import { parseLine, type GlobalOptions } from './argv.js';
-import type { CommandContext, CommandResult, RegisteredCommand } from './command.js';
+import type { CommandContext, CommandDefinition, CommandResult, OptionSpecs, RegisteredCommand } from './command.js';
 import { commandHelp } from './help.js';
 import { parseCommand } from './options.js';
 import { backendSink, humanSink, printError, printResult, type CliIo } from './output.js';
@@ -50,8 +50,25 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
     const alias = global.alias ? resolveAlias(global.alias, io.env) : undefined;
     const uri = global.uri ?? alias?.uri;
     const codebase = chooseCodebase(global.root ?? alias?.root, io.cwd, defaultRoot, importer);
-    const choice = codebase.chooseSite(uri);
+    // Commands of the required and global modules exist without any site.
+    const backend = commandRegistry(await backendKernel(codebase));
 
+    // A backend command (provision's) works on a named context, not on a site of this codebase.
+    const backendCommand = backend.get(commandName);
+    if (backendCommand?.definition.bootstrap === 'backend') {
+      if (global.help) {
+        io.stdout(commandHelp(backendCommand.definition));
+        return 0;
+      }
+      const result = await execute(backendCommand.definition, line.rest, {
+        codebase, siteDir: 'default', uri: uri ?? '', alias: global.alias, site: undefined, siteProblem: undefined,
+        logger, cwd: io.cwd, yes: global.yes, readStdin: io.readStdin, commands: backend,
+      }, io);
+      printResult(io, mode(global), backendCommand.definition.name, result, Math.round(performance.now() - started));
+      return 0;
+    }
+
+    const choice = codebase.chooseSite(uri);
     let siteProblem: Error | undefined;
     if (codebase.hasSettings(choice.name)) {
       try {
@@ -62,7 +79,7 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
     } else {
       siteProblem = new AegirError('ERR_SITE_NOT_INSTALLED', { site: codebase.sitePath(choice.name), uri: uri ?? choice.name });
     }
-    const commands = commandRegistry(site?.kernel ?? (await rootKernel(codebase, choice.name)));
+    const commands = site ? withBackend(commandRegistry(site.kernel), backend) : backend;
     const found = commands.get(commandName);
     if (!found) {
       // A command of a module this site has not enabled still deserves a clear word on why.
@@ -74,28 +91,15 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
       io.stdout(commandHelp(def));
       return 0;
     }
-    const parsed = await parseCommand(def, line.rest, { env: io.env, readStdin: io.readStdin });
-    for (const s of parsed.secrets) logger.redact(s);
-    for (const o of parsed.secretsOnArgv) {
-      logger.warning(`--${o} on the command line is visible to other users of this machine; prefer --${o}-file=PATH or standard input (--${o}-file=-).`);
+    if (def.bootstrap === 'full' && !site) {
+      // Still check the command line first: a wrong option is the first thing to hear about.
+      await parseCommand(def, line.rest, { env: io.env, readStdin: io.readStdin });
+      throw siteProblem ?? new AegirError('ERR_SITE_NOT_INSTALLED', { site: choice.name, uri: uri ?? choice.name });
     }
-    if (def.bootstrap === 'full' && !site) throw siteProblem ?? new AegirError('ERR_SITE_NOT_INSTALLED', { site: choice.name, uri: uri ?? choice.name });
-
-    const ctx: CommandContext = {
-      args: parsed.args,
-      options: parsed.options as CommandContext['options'],
-      codebase,
-      siteDir: choice.name,
-      uri: uri ?? choice.name,
-      site,
-      siteProblem,
-      logger,
-      cwd: io.cwd,
-      yes: global.yes,
-      readStdin: io.readStdin,
-      commands: commands as ReadonlyMap<string, RegisteredCommand>,
-    };
-    const result: CommandResult = (await def.run(ctx)) ?? {};
+    const result = await execute(def, line.rest, {
+      codebase, siteDir: choice.name, uri: uri ?? choice.name, alias: global.alias, site, siteProblem,
+      logger, cwd: io.cwd, yes: global.yes, readStdin: io.readStdin, commands,
+    }, io);
     printResult(io, mode(global), def.name, result, Math.round(performance.now() - started));
     return 0;
   } catch (e) {
@@ -104,6 +108,28 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
   } finally {
     await site?.close().catch(() => undefined);
   }
+}
+
+/** Parse a command's own arguments against its definition, then run it. */
+async function execute(
+  def: CommandDefinition<OptionSpecs>,
+  rest: readonly string[],
+  base: Omit<CommandContext, 'args' | 'options'>,
+  io: CliIo,
+): Promise<CommandResult> {
+  const parsed = await parseCommand(def, rest, { env: io.env, readStdin: io.readStdin });
+  for (const s of parsed.secrets) base.logger.redact(s);
+  for (const o of parsed.secretsOnArgv) {
+    base.logger.warning(`--${o} on the command line is visible to other users of this machine; prefer --${o}-file=PATH or standard input (--${o}-file=-).`);
+  }
+  return (await def.run({ ...base, args: parsed.args, options: parsed.options as CommandContext['options'] })) ?? {};
+}
+
+/** A site's commands plus those of the global modules it does not have. */
+function withBackend(own: ReadonlyMap<string, RegisteredCommand>, backend: ReadonlyMap<string, RegisteredCommand>): ReadonlyMap<string, RegisteredCommand> {
+  const out = new Map(own);
+  for (const [name, c] of backend) if (!out.has(name)) out.set(name, c);
+  return out;
 }
 
 function mode(g: GlobalOptions): 'human' | 'json' | 'backend' {
@@ -125,12 +151,13 @@ function chooseCodebase(root: string | undefined, cwd: string, defaultRoot: stri
 }
 
 /**
- * The kernel for a codebase without an installed site: the required modules
- * and what they depend on. Their commands (site-install, status, help) are
- * the ones that make sense before a site exists.
+ * The kernel of the command line itself: the required modules and the
+ * global ones (provision and the services that plug into it) with what they
+ * depend on. Its commands exist without a site: site-install, status, help,
+ * and the backend commands that work on provision contexts.
  */
-async function rootKernel(codebase: Codebase, siteDir: string): Promise<Kernel> {
-  const catalog = codebase.modules(undefined, siteDir);
-  const required = [...catalog.values()].filter((m) => m.manifest.required && m.manifest.type === 'module').map((m) => m.manifest.name);
-  return Kernel.create(await codebase.load(catalog, orderModules(catalog, withDependencies(catalog, required))));
+async function backendKernel(codebase: Codebase): Promise<Kernel> {
+  const catalog = codebase.modules(undefined, undefined);
+  const wanted = [...catalog.values()].filter((m) => (m.manifest.required || m.manifest.global) && m.manifest.type === 'module').map((m) => m.manifest.name);
+  return Kernel.create(await codebase.load(catalog, orderModules(catalog, withDependencies(catalog, wanted))));
 }

@@ -16,6 +16,12 @@ export interface Manifest {
   readonly dependencies: Readonly<Record<string, string>>;
   /** Required modules are installed with every site and cannot be disabled. */
   readonly required: boolean;
+  /**
+   * Global modules (provision and the services that plug into it) serve the
+   * command line itself: their commands and hooks exist in every run of
+   * this codebase's `aegir`, with or without a site, like drush extensions.
+   */
+  readonly global: boolean;
   /** Order among modules whose dependencies allow either order; lower runs first. */
   readonly weight: number;
   /** Range of framework core versions the module works with, if it says. */
@@ -27,7 +33,7 @@ export interface Manifest {
 }
 
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
-const KNOWN = new Set(['name', 'description', 'version', 'type', 'dependencies', 'required', 'weight', 'core', 'package', 'main']);
+const KNOWN = new Set(['name', 'description', 'version', 'type', 'dependencies', 'required', 'global', 'weight', 'core', 'package', 'main']);
 
 /** Whether a string is a valid module machine name. */
 export function isMachineName(name: string): boolean {
@@ -51,6 +57,7 @@ export function parseManifest(raw: unknown, path: string): Manifest {
   if (m.version !== undefined && (typeof m.version !== 'string' || !semver.valid(m.version))) bad(`"version" must be a semantic version such as 1.2.0`);
   if (m.type !== undefined && m.type !== 'module' && m.type !== 'profile') bad('"type" must be "module" or "profile"');
   if (m.required !== undefined && typeof m.required !== 'boolean') bad('"required" must be true or false');
+  if (m.global !== undefined && typeof m.global !== 'boolean') bad('"global" must be true or false');
   if (m.weight !== undefined && (typeof m.weight !== 'number' || !Number.isInteger(m.weight))) bad('"weight" must be an integer');
   if (m.core !== undefined && (typeof m.core !== 'string' || !semver.validRange(m.core))) bad('"core" must be a semver range such as ^0.1');
   if (m.package !== undefined && typeof m.package !== 'string') bad('"package" must be a string');
@@ -75,6 +82,7 @@ export function parseManifest(raw: unknown, path: string): Manifest {
     type: (m.type as 'module' | 'profile' | undefined) ?? 'module',
     dependencies: Object.freeze(deps),
     required: (m.required as boolean | undefined) ?? false,
+    global: (m.global as boolean | undefined) ?? false,
     weight: (m.weight as number | undefined) ?? 0,
     core: m.core as string | undefined,
     package: (m.package as string | undefined) ?? 'Other',

@@ -19,6 +19,8 @@ const SYSTEM_COMMANDS = [
 ];
 /** Commands of the user module, the other required module. */
 const USER_COMMANDS = ['user-add-role', 'user-block', 'user-create', 'user-login', 'user-password', 'user-remove-role', 'user-unblock'];
+/** Commands of the global fixture module backend_probe, there without any site. */
+const GLOBAL_COMMANDS = ['probe-anywhere', 'probe-backend'];
 
 describe('runCli without an installed site', () => {
   let tc: TestCodebase;
@@ -36,7 +38,7 @@ describe('runCli without an installed site', () => {
   it('help --format=json gives the command names once each, without aliases', async () => {
     const r = await cli(tc.root, ['help', '--format=json']);
     expect(r.code, show(r)).to.equal(0);
-    expect(json<string[]>(r)).to.deep.equal([...SYSTEM_COMMANDS, ...USER_COMMANDS].sort());
+    expect(json<string[]>(r)).to.deep.equal([...SYSTEM_COMMANDS, ...USER_COMMANDS, ...GLOBAL_COMMANDS].sort());
   });
 
   it('runs help when no command is given', async () => {

@@ -20,6 +20,7 @@ describe('module manifest', () => {
         type: 'module',
         dependencies: { system: '*', alpha: '^1.0.0', beta: '>=0.3 <2' },
         required: true,
+        global: true,
         weight: -7,
         core: '^0.1',
         package: 'Commerce',
@@ -32,6 +33,7 @@ describe('module manifest', () => {
         type: 'module',
         dependencies: { system: '*', alpha: '^1.0.0', beta: '>=0.3 <2' },
         required: true,
+        global: true,
         weight: -7,
         core: '^0.1',
         package: 'Commerce',
@@ -44,11 +46,16 @@ describe('module manifest', () => {
       expect(m.type).to.equal('module');
       expect(m.weight).to.equal(0);
       expect(m.required).to.equal(false);
+      expect(m.global).to.equal(false);
       expect(m.package).to.equal('Other');
       expect(m.main).to.equal('index.ts');
       expect(m.version).to.equal(undefined);
       expect(m.core).to.equal(undefined);
       expect(m.dependencies).to.deep.equal({});
+    });
+
+    it('rejects a "global" that is not true or false', () => {
+      expect(() => parseManifest(base({ global: 'yes' }), PATH)).to.throw().with.property('code', 'ERR_MANIFEST_INVALID');
     });
 
     it('accepts an install profile and .mjs / .ts entries', () => {
