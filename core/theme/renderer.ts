@@ -26,7 +26,8 @@ export interface RendererInput {
 export interface ThemeEngineFactory {
   /** The name themes use in theme.json ("nunjucks"). */
   readonly name: string;
-  create(input: RendererInput): ThemeRenderer;
+  /** Make a renderer (may load the engine's library on first use). */
+  create(input: RendererInput): ThemeRenderer | Promise<ThemeRenderer>;
 }
 
 /** Stylesheet URLs of a theme and its base themes, base first. */

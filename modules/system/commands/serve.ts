@@ -1,8 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineCommand } from '../../../core/cli/command.js';
-import { createApp } from '../../../core/http/app.js';
-import { listen } from '../../../core/http/server.js';
 
 /** `aegir serve`: serve every site of the codebase over HTTP until stopped. */
 export const serve = defineCommand({
@@ -24,6 +22,9 @@ export const serve = defineCommand({
   async run(ctx) {
     // The command line may have booted one site; the server keeps its own pool.
     await ctx.site?.close();
+    // express and the web layer load only for this command, not for every command line.
+    const { createApp } = await import('../../../core/http/app.js');
+    const { listen } = await import('../../../core/http/server.js');
     const trustProxy = ctx.options['trust-proxy']?.split(',');
     const { app, pool } = createApp({ codebase: ctx.codebase, logger: ctx.logger, ...(trustProxy ? { trustProxy } : {}) });
     const socket = ctx.options.socket;
