@@ -86,6 +86,24 @@ export const catalogue = define({
   ERR_NODE_TYPE_INVALID: (f) => `Node type "${f.type}" of module "${f.module}" is invalid: ${f.problem}.`,
   ERR_NODE_NOT_FOUND: (f) => `Node ${f.nid} does not exist (it may have been deleted meanwhile).`,
 
+  // Provision: contexts, executors, services, tasks, backups.
+  ERR_CONTEXT_UNKNOWN: (f) => `No context "@${f.name}" exists (looked in ${f.where}). Create it with "aegir provision-save @${f.name} --context-type=...".`,
+  ERR_CONTEXT_INVALID: (f) => `Context "@${f.name}" is invalid: ${f.problem}.`,
+  ERR_CONTEXT_TYPE: (f) => `"@${f.name}" is a ${f.actual} context, but this needs a ${f.expected}.`,
+  ERR_CONTEXT_IN_USE: (f) => `Context "@${f.name}" cannot be ${f.action}: ${f.users} still use it.`,
+  ERR_SERVICE_UNKNOWN: (f) => `Server "@${f.server}" asks for ${f.service} service "${f.type}", which no enabled module provides (available: ${f.available}).`,
+  ERR_SERVICE_FAILED: (f) => `The ${f.service} service on "@${f.server}" failed: ${f.problem}.`,
+  ERR_SERVER_UNREACHABLE: (f) => `Cannot reach server "@${f.server}" (${f.target}): ${f.problem}.`,
+  ERR_HOST_KEY_MISMATCH: (f) => `The SSH host key of "@${f.server}" (${f.target}) is ${f.actual}, but ${f.expected} was pinned when the server was added. If the server was really reinstalled, verify it by hand and remove ${f.file}; otherwise someone may be intercepting the connection.`,
+  ERR_HOST_KEY_UNKNOWN: (f) => `No SSH host key is pinned for "@${f.server}" yet. Run "aegir @${f.server} provision-verify" to pin it.`,
+  ERR_TASK_FAILED: (f) => `Task ${f.task} of "@${f.context}" failed at step "${f.step}": ${f.problem}. ${f.undone}`,
+  ERR_TASK_BUSY: (f) => `"@${f.context}" is busy with task ${f.task} (pid ${f.pid}). Wait for it to finish.`,
+  ERR_FAULT_INJECTED: (f) => `Fault injected at step ${f.step} of task ${f.task} (AEGIR_FAULT).`,
+  ERR_PROFILE_MISSING: (f) => `Platform "@${f.platform}" has no install profile "${f.profile}" (it has: ${f.available}).`,
+  ERR_SITE_DIR_EXISTS: (f) => `Platform "@${f.platform}" already has a folder sites/${f.site}. Delete or import that site first.`,
+  ERR_BACKUP_INVALID: (f) => `Backup ${f.file} cannot be used: ${f.problem}. Nothing was changed.`,
+  ERR_DISK_FULL: (f) => `Not enough disk space on "@${f.server}" for ${f.what}: ${f.need} needed, ${f.free} free.`,
+
   // Command line.
   ERR_COMMAND_UNKNOWN: (f) => `Unknown command "${f.command}".${f.suggestion ? ` Did you mean "${f.suggestion}"?` : ''} Run "aegir help" for the list.`,
   ERR_COMMAND_DUPLICATE: (f) => `Command "${f.command}" is declared by both ${f.first} and ${f.second}.`,

@@ -1,0 +1,70 @@
+import type { Logger } from '../../../core/logger/logger.js';
+import type { Executor } from '../executor/types.js';
+import type { ContextStore } from '../context/store.js';
+import type { PlatformContext, ServerContext, ServiceConfig, SiteProvisionContext } from '../context/types.js';
+import type { Secrets } from './secrets.js';
+
+/** What every service operation gets. */
+export interface ServiceEnv {
+  readonly server: ServerContext;
+  /** The implementation's settings on that server (`services.<kind>`). */
+  readonly config: ServiceConfig;
+  readonly exec: Executor;
+  readonly logger: Logger;
+  readonly contexts: ContextStore;
+  readonly secrets: Secrets;
+  /** The Aegir home (on the provision machine). */
+  readonly home: string;
+}
+
+/** Where a platform's app process listens, for web servers to proxy to. */
+export type Upstream = { readonly socket: string } | { readonly host: string; readonly port: number };
+
+/** A site's database, as the site's settings will hold it. */
+export type SiteDatabase =
+  | { readonly driver: 'sqlite' }
+  | { readonly driver: 'mysql'; readonly host: string; readonly port: number; readonly database: string; readonly user: string; readonly password: string };
+
+/** A db service implementation (`sqlite`, `mysql`). */
+export interface DbService {
+  readonly kind: 'db';
+  readonly type: string;
+  /** Check the server: reachable, admin rights, version. */
+  verify(env: ServiceEnv): Promise<string>;
+  /** Database settings for a new site (fresh CSPRNG password where there is one). */
+  plan(env: ServiceEnv, site: SiteProvisionContext, appHost: string): SiteDatabase;
+  /** Create the database and its user with grants; safe to undo with drop. */
+  create(env: ServiceEnv, db: SiteDatabase, appHost: string): Promise<void>;
+  /** Drop the database and its user if they exist. */
+  drop(env: ServiceEnv, db: SiteDatabase, appHost: string): Promise<void>;
+  /** Whether the database exists. */
+  exists(env: ServiceEnv, db: SiteDatabase): Promise<boolean>;
+}
+
+/** An http service implementation (`builtin`, `nginx`, `apache`). */
+export interface HttpService {
+  readonly kind: 'http';
+  readonly type: string;
+  /** Check the server and write the service's own config (main config, include folder). */
+  verify(env: ServiceEnv): Promise<string>;
+  /** Write (or rewrite) a site's virtual host: its domain and aliases to the platform's upstream, or the disabled page. Config is tested before reload. */
+  writeSite(env: ServiceEnv, site: SiteProvisionContext, platform: PlatformContext, upstream: Upstream): Promise<void>;
+  /** Remove a site's virtual host (nothing if absent) and reload. */
+  removeSite(env: ServiceEnv, site: SiteProvisionContext): Promise<void>;
+  /** The address where requests with a site's Host header reach this web server (for verify and tests). */
+  endpoint(env: ServiceEnv): { readonly host: string; readonly port: number };
+}
+
+/** An app service implementation: keeps a platform's `aegir serve` running. */
+export interface AppService {
+  readonly kind: 'app';
+  readonly type: string;
+  verify(env: ServiceEnv): Promise<string>;
+  /** Make sure the platform's app process runs (start or restart it) and say where it listens. */
+  ensure(env: ServiceEnv, platform: PlatformContext): Promise<Upstream>;
+  /** Stop the platform's app process (nothing if it is not running). */
+  stop(env: ServiceEnv, platform: PlatformContext): Promise<void>;
+}
+
+/** Any service implementation. */
+export type ServiceImplementation = DbService | HttpService | AppService;
