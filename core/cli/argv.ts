@@ -31,7 +31,7 @@ const ALIAS = /^@[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
 /** Descriptions of the global options, for help. */
 export const GLOBAL_HELP: readonly [string, string][] = [
-  ['@alias', 'Site alias (a file in $AEGIR_HOME/aliases/ or a site address)'],
+  ['@alias', 'Site alias or provision context, first or right after the command (a file in $AEGIR_HOME/aliases/, else a site address)'],
   ['--uri=URI, -l URI', 'Address of the site (example.com, example.com:8080/sub)'],
   ['--root=PATH, -r PATH', 'Codebase root (default: the folder above the current one that holds core/)'],
   ['--backend', 'Print one JSON object per line: log entries, then the result'],
@@ -79,7 +79,8 @@ export function parseLine(argv: readonly string[]): ParsedLine {
     }
     const flag = flagName(tok, name, inline);
     if (flag) { g[flag] = true; continue; }
-    if (command === undefined && rest.length === 0 && g.alias === undefined && tok.startsWith('@')) {
+    // "@alias" comes first, or right after the command (`aegir provision-save @name ...`).
+    if (rest.length === 0 && g.alias === undefined && tok.startsWith('@')) {
       if (!ALIAS.test(tok)) throw new AegirError('ERR_CLI_ARGUMENT_INVALID', { argument: 'alias', command: 'aegir', problem: `"${tok}" is not a valid alias name` });
       g.alias = tok.slice(1);
       continue;

@@ -2,6 +2,7 @@ import type { Json } from '../config/config-store.js';
 import type { Logger } from '../logger/logger.js';
 import type { Site } from '../site/site.js';
 import type { Codebase } from '../site/codebase.js';
+import type { Kernel } from '../kernel/kernel.js';
 
 /** A command-line option, typed; a wrong key for its type is a compile error. */
 export type OptionSpec =
@@ -81,6 +82,8 @@ export interface CommandContext<O extends OptionSpecs = OptionSpecs> {
   readonly yes: boolean;
   /** Standard input, for secrets given as `-`. */
   readonly readStdin: () => Promise<string>;
+  /** The kernel the command came from: the site's, or for backend and site-less commands the command line's own (required and global modules). */
+  readonly kernel: Kernel;
   /** Every command this process knows, for help. */
   readonly commands: ReadonlyMap<string, RegisteredCommand>;
 }

@@ -4,9 +4,15 @@ import { runCli } from './run.js';
 /**
  * Entry of bin/aegir: runs one command line against the real process and
  * exits with its status. `compiled` holds the module entries built into the
- * bundle, by path relative to `ownRoot`.
+ * bundle, by path relative to `ownRoot`; `hostImport` is the launcher's
+ * import(), for modules that are not in the bundle.
  */
-export async function main(argv: readonly string[], ownRoot: string, compiled?: Readonly<Record<string, unknown>>): Promise<never> {
+export async function main(
+  argv: readonly string[],
+  ownRoot: string,
+  compiled?: Readonly<Record<string, unknown>>,
+  hostImport?: (url: string) => Promise<unknown>,
+): Promise<never> {
   let stdinText: Promise<string> | undefined;
   const code = await runCli(argv, {
     stdout: (t) => { process.stdout.write(t); },
@@ -15,7 +21,7 @@ export async function main(argv: readonly string[], ownRoot: string, compiled?: 
     env: process.env,
     cwd: process.cwd(),
     color: !!process.stderr.isTTY && !process.env.NO_COLOR,
-  }, ownRoot, compiled ? bundleImporter(ownRoot, compiled) : undefined);
+  }, ownRoot, compiled && hostImport ? bundleImporter(ownRoot, compiled, hostImport) : undefined);
   // Let stdout drain before exiting: a pipe may still hold the result line.
   await new Promise<void>((r) => (process.stdout.writableNeedDrain ? process.stdout.once('drain', () => r()) : r()));
   process.exit(code);

@@ -51,7 +51,8 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
     const uri = global.uri ?? alias?.uri;
     const codebase = chooseCodebase(global.root ?? alias?.root, io.cwd, defaultRoot, importer);
     // Commands of the required and global modules exist without any site.
-    const backend = commandRegistry(await backendKernel(codebase));
+    const cliKernel = await backendKernel(codebase);
+    const backend = commandRegistry(cliKernel);
 
     // A backend command (provision's) works on a named context, not on a site of this codebase.
     const backendCommand = backend.get(commandName);
@@ -62,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
       }
       const result = await execute(backendCommand.definition, line.rest, {
         codebase, siteDir: 'default', uri: uri ?? '', alias: global.alias, site: undefined, siteProblem: undefined,
-        logger, cwd: io.cwd, yes: global.yes, readStdin: io.readStdin, commands: backend,
+        logger, cwd: io.cwd, yes: global.yes, readStdin: io.readStdin, commands: backend, kernel: cliKernel,
       }, io);
       printResult(io, mode(global), backendCommand.definition.name, result, Math.round(performance.now() - started));
       return 0;
@@ -99,6 +100,7 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
     const result = await execute(def, line.rest, {
       codebase, siteDir: choice.name, uri: uri ?? choice.name, alias: global.alias, site, siteProblem,
       logger, cwd: io.cwd, yes: global.yes, readStdin: io.readStdin, commands,
+      kernel: site && commandRegistry(site.kernel).get(commandName) === found ? site.kernel : cliKernel,
     }, io);
     printResult(io, mode(global), def.name, result, Math.round(performance.now() - started));
     return 0;

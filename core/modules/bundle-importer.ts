@@ -1,20 +1,23 @@
 import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
-import { importFromSource, type ModuleImporter } from './loader.js';
+import { pathToFileURL } from 'node:url';
+import type { ModuleImporter } from './loader.js';
 
 /**
  * The importer of the compiled command line: module entries that were
  * built into the bundle (keyed by path relative to the code root) are
  * answered from it; a module added after the build is loaded from its
- * TypeScript source through tsx, registered only when first needed.
+ * TypeScript source through tsx, registered only when first needed, with
+ * the launcher's import().
  */
-export function bundleImporter(codeRoot: string, compiled: Readonly<Record<string, unknown>>): ModuleImporter {
+export function bundleImporter(codeRoot: string, compiled: Readonly<Record<string, unknown>>, hostImport: (url: string) => Promise<unknown>): ModuleImporter {
   let tsx: Promise<void> | undefined;
   return async (entry) => {
     const rel = relative(codeRoot, realpathSync(entry));
     if (Object.hasOwn(compiled, rel)) return compiled[rel];
-    tsx ??= import('tsx/esm/api').then((m) => { m.register(); });
+    // The bundle cannot import() itself (it runs in a vm.Script): the launcher's import() loads tsx and the module.
+    tsx ??= hostImport('tsx/esm/api').then((m) => { (m as { register(): void }).register(); });
     await tsx;
-    return importFromSource(entry);
+    return ((await hostImport(pathToFileURL(entry).href)) as { default?: unknown }).default;
   };
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { access, constants } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { AegirError } from '../errors/aegir-error.js';
 
@@ -56,7 +57,6 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
 
 /** The first of `names` found on PATH, or undefined. */
 export async function findProgram(names: readonly string[]): Promise<string | undefined> {
-  const { access, constants } = await import('node:fs/promises');
   const dirs = (process.env.PATH ?? '/usr/bin:/bin').split(':').filter(Boolean);
   for (const n of names) {
     for (const d of dirs) {

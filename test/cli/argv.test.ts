@@ -82,11 +82,14 @@ describe('parseLine', () => {
     expect(parseLine(['-y', '@site_1', 'status']).global.alias).to.equal('site_1');
   });
 
-  it('does not take @word after the command as an alias', () => {
-    const line = parseLine(['config-set', '@example.test', 'x']);
-    expect(line.global.alias).to.equal(undefined);
-    expect(line.command).to.equal('config-set');
-    expect(line.rest).to.deep.equal(['@example.test', 'x']);
+  it('takes @alias right after the command too (aegir provision-save @name ...), but not later', () => {
+    const line = parseLine(['provision-save', '@example.test', '--context-type=site']);
+    expect(line.global.alias).to.equal('example.test');
+    expect(line.command).to.equal('provision-save');
+    expect(line.rest).to.deep.equal(['--context-type=site']);
+    const later = parseLine(['config-set', 'system.site_mail', '@example.test']);
+    expect(later.global.alias).to.equal(undefined);
+    expect(later.rest).to.deep.equal(['system.site_mail', '@example.test']);
   });
 
   it('does not take a second @word as another alias', () => {

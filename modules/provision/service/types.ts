@@ -15,6 +15,8 @@ export interface ServiceEnv {
   readonly secrets: Secrets;
   /** The Aegir home (on the provision machine). */
   readonly home: string;
+  /** The back end's own command line (bin/aegir of its codebase), for processes it starts (the proxy). */
+  readonly aegirBin: string;
 }
 
 /** Where a platform's app process listens, for web servers to proxy to. */

@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import type { CommandContext } from '../../../core/cli/command.js';
+import { aegirHome } from '../../../core/cli/aliases.js';
+import { AegirError } from '../../../core/errors/aegir-error.js';
+import { openSiteTask } from '../task/open.js';
+import type { SiteTaskContext } from '../task/site-context.js';
+
+/** The context name a backend command was given as @alias. */
+export function contextName(ctx: CommandContext, command: string): string {
+  if (!ctx.alias) throw new AegirError('ERR_CLI_ARGUMENT_MISSING', { command, argument: '@context' });
+  return ctx.alias;
+}
+
+/** The Aegir home of this process. */
+export function homeOf(): string {
+  return aegirHome(process.env);
+}
+
+/** The back end's own bin/aegir. */
+export function aegirBinOf(ctx: CommandContext): string {
+  return join(ctx.codebase.root, 'bin', 'aegir');
+}
+
+/** Open the task context of the site named by the command's @alias. */
+export async function siteTask(ctx: CommandContext, command: string, options: Record<string, string | number | boolean | undefined> = {}): Promise<SiteTaskContext> {
+  return openSiteTask({
+    kernel: ctx.kernel, home: homeOf(), site: contextName(ctx, command), logger: ctx.logger,
+    aegirBin: aegirBinOf(ctx), options,
+  });
+}

@@ -1,0 +1,13 @@
+import type { Kernel } from '../../../core/kernel/kernel.js';
+import { composeSteps } from '../task/compose.js';
+import { installSteps } from '../task/site-install.js';
+import type { SiteTaskContext } from '../task/site-context.js';
+import type { TaskStep } from '../task/step.js';
+
+/** The steps of a site task by name, for recovering an interrupted one. */
+export function stepsForTask(kernel: Kernel, task: string): TaskStep<SiteTaskContext>[] {
+  switch (task) {
+    case 'install': return composeSteps(kernel, 'install', installSteps);
+    default: return [];
+  }
+}

@@ -1,0 +1,23 @@
+import { defineModule } from '../../core/modules/definition.js';
+import { provisionInstall } from './commands/install.js';
+import { provisionProxy } from './commands/proxy.js';
+import { provisionSave } from './commands/save.js';
+import { provisionVerify } from './commands/verify.js';
+import { provisionHooks } from './hooks.js';
+import { builtinApp } from './service/app/builtin.js';
+import { mysqlDb } from './service/db/mysql.js';
+import { sqliteDb } from './service/db/sqlite.js';
+import { builtinHttp } from './service/http/builtin.js';
+
+/** Provision: contexts, services and tasks of the back end, on the command line of every codebase. */
+export default defineModule({
+  hooks: provisionHooks,
+  register(api) {
+    api.on('provision.services', (add) => {
+      for (const s of [sqliteDb, mysqlDb, builtinHttp, builtinApp]) add(s);
+    });
+    api.on('cli.commands', (add) => {
+      for (const c of [provisionSave, provisionInstall, provisionVerify, provisionProxy]) add(c);
+    });
+  },
+});

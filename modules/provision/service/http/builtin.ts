@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import { AegirError } from '../../../../core/errors/aegir-error.js';
+import { readRoutes, type ProxySite } from '../../proxy/routes.js';
+import { runDir, runningPid, startDetached } from '../app/builtin.js';
+import type { HttpService, ServiceEnv } from '../types.js';
+
+function port(env: ServiceEnv): number {
+  const p = env.config.port;
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) {
+    throw new AegirError('ERR_SERVICE_FAILED', { service: 'http', server: env.server.name, problem: 'the builtin proxy needs "port" (1 to 65535) in services.http' });
+  }
+  return p;
+}
+
+const routesFile = (env: ServiceEnv): string => join(runDir(env), 'proxy-routes.json');
+const pidFile = (env: ServiceEnv): string => join(runDir(env), 'proxy.pid');
+
+/** Make sure the proxy process runs; returns its pid. */
+async function ensureProxy(env: ServiceEnv): Promise<number> {
+  const running = runningPid(pidFile(env));
+  if (running) return running;
+  const pid = startDetached(
+    [process.execPath, env.aegirBin, 'provision-proxy', `--port=${port(env)}`, `--routes=${routesFile(env)}`],
+    { cwd: runDir(env), log: join(runDir(env), 'proxy.log'), pidFile: pidFile(env) },
+  );
+  const until = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await fetch(`http://127.0.0.1:${port(env)}/`, { signal: AbortSignal.timeout(1000) });
+      return pid;
+    } catch {
+      if (Date.now() > until) throw new AegirError('ERR_SERVICE_FAILED', { service: 'http', server: env.server.name, problem: `the builtin proxy did not start on port ${port(env)}; see ${join(runDir(env), 'proxy.log')}` });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+async function writeRoutes(env: ServiceEnv, change: (sites: Record<string, ProxySite>) => void): Promise<void> {
+  const sites = { ...readRoutes(routesFile(env)).sites };
+  change(sites);
+  await env.exec.writeFile(routesFile(env), JSON.stringify({ sites }, null, 2) + '\n', 0o640);
+  const pid = await ensureProxy(env);
+  process.kill(pid, 'SIGHUP');
+}
+
+/**
+ * The embedded default web server: a Node reverse proxy by host name run by
+ * the back end on its own machine (`aegir provision-proxy`), reading its
+ * routes from a JSON file that tasks rewrite and reload with SIGHUP.
+ */
+export const builtinHttp: HttpService = {
+  kind: 'http',
+  type: 'builtin',
+  async verify(env) {
+    if (!env.exec.local) throw new AegirError('ERR_SERVICE_FAILED', { service: 'http', server: env.server.name, problem: 'the builtin proxy runs on the back end\'s own machine only; use nginx or apache on other servers' });
+    await env.exec.mkdir(runDir(env));
+    const pid = await ensureProxy(env);
+    return `Built-in reverse proxy on port ${port(env)} (pid ${pid})`;
+  },
+  async writeSite(env, site, _platform, upstream) {
+    await writeRoutes(env, (sites) => {
+      sites[site.name] = { upstream, aliases: site.aliases, redirection: site.redirection, enabled: site.enabled };
+    });
+  },
+  async removeSite(env, site) {
+    await writeRoutes(env, (sites) => { delete sites[site.name]; });
+  },
+  endpoint: (env) => ({ host: '127.0.0.1', port: port(env) }),
+};

@@ -1,0 +1,59 @@
+import type { Kernel } from '../../../core/kernel/kernel.js';
+import type { Logger } from '../../../core/logger/logger.js';
+import type { ContextStore } from '../context/store.js';
+import type { PlatformContext, ServerContext, SiteProvisionContext } from '../context/types.js';
+import type { ExecOptions, ExecResult, Executor } from '../executor/types.js';
+import { serviceOf } from '../service/registry.js';
+import type { AppService, DbService, HttpService, ServiceEnv } from '../service/types.js';
+import type { Secrets } from '../service/secrets.js';
+
+/** Everything a site task's steps share. */
+export interface SiteTaskContext {
+  readonly home: string;
+  readonly kernel: Kernel;
+  readonly contexts: ContextStore;
+  readonly secrets: Secrets;
+  readonly logger: Logger;
+  readonly site: SiteProvisionContext;
+  readonly platform: PlatformContext;
+  /** The platform's server: where the site's files live and its app runs. */
+  readonly appServer: ServerContext;
+  readonly dbServer: ServerContext;
+  readonly appExec: Executor;
+  readonly dbExec: Executor;
+  /** Values steps hand to later steps (the planned database, the upstream, a backup file). */
+  readonly state: Map<string, unknown>;
+  /** The back end's own bin/aegir. */
+  readonly aegirBin: string;
+  /** Options of the task (from the command line or the front end). */
+  readonly options: Readonly<Record<string, string | number | boolean | undefined>>;
+}
+
+/** The service implementation and its environment, for a server and kind. */
+export function service<K extends 'db' | 'http' | 'app'>(ctx: SiteTaskContext, server: ServerContext, kind: K): {
+  impl: { db: DbService; http: HttpService; app: AppService }[K];
+  env: ServiceEnv;
+} {
+  const impl = serviceOf(ctx.kernel, server, kind);
+  const exec = server.name === ctx.dbServer.name ? ctx.dbExec : ctx.appExec;
+  return {
+    impl,
+    env: { server, config: server.services[kind]!, exec, logger: ctx.logger, contexts: ctx.contexts, secrets: ctx.secrets, home: ctx.home, aegirBin: ctx.aegirBin },
+  };
+}
+
+/** Host name the app server's processes use to reach the db server ("localhost" when they are one machine). */
+export function appHostFor(ctx: SiteTaskContext): string {
+  return ctx.appServer.name === ctx.dbServer.name || ctx.appServer.host === 'localhost' ? 'localhost' : ctx.appServer.host;
+}
+
+/** Run the platform's own command line on its server (`node <root>/bin/aegir ...`), in the platform root. */
+export function platformAegir(ctx: SiteTaskContext, args: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  const node = ctx.appExec.local ? process.execPath : 'node';
+  return ctx.appExec.run([node, `${ctx.platform.root}/bin/aegir`, ...args], { cwd: ctx.platform.root, timeoutMs: 10 * 60_000, ...opts });
+}
+
+/** Where a site's folder is on its platform's server. */
+export function siteDirOf(ctx: SiteTaskContext): string {
+  return `${ctx.platform.root}/sites/${ctx.site.name}`;
+}

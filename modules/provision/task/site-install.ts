@@ -1,0 +1,137 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../../core/util/fs.js';
+import { AegirError } from '../../../core/errors/aegir-error.js';
+import type { SiteDatabase, Upstream } from '../service/types.js';
+import { checkServed } from './checks.js';
+import { appHostFor, platformAegir, service, siteDirOf, type SiteTaskContext } from './site-context.js';
+import type { TaskStep } from './step.js';
+
+/** Secret key of a site's database settings. */
+export function siteDbSecret(site: string): string {
+  return `site.${site}.db`;
+}
+
+/** The database URL a site's settings get (without its password, which travels on stdin). */
+export function dbUrlOf(db: SiteDatabase): string {
+  return db.driver === 'sqlite' ? 'sqlite:' : `mysql://${db.user}@${db.host}:${db.port}/${db.database}`;
+}
+
+/** The steps of provision-install, before other modules' contributions are placed among them. */
+export const installSteps: readonly { weight: number; step: TaskStep<SiteTaskContext> }[] = [
+  {
+    weight: 10,
+    step: {
+      name: 'check',
+      title: 'Check the platform, the profile and the services',
+      async run(ctx) {
+        const root = ctx.platform.root;
+        if (!(await ctx.appExec.exists(join(root, 'bin', 'aegir')))) {
+          throw new AegirError('ERR_CONTEXT_INVALID', { name: ctx.platform.name, problem: `${root} on @${ctx.appServer.name} is not a codebase (no bin/aegir); verify the platform first` });
+        }
+        if (!(await ctx.appExec.exists(join(root, 'profiles', ctx.site.profile, 'module.json')))) {
+          throw new AegirError('ERR_PROFILE_MISSING', { platform: ctx.platform.name, profile: ctx.site.profile, available: (await ctx.appExec.list(join(root, 'profiles'))).join(', ') || 'none' });
+        }
+        if (await ctx.appExec.exists(siteDirOf(ctx))) throw new AegirError('ERR_SITE_DIR_EXISTS', { platform: ctx.platform.name, site: ctx.site.name });
+        service(ctx, ctx.dbServer, 'db');
+        service(ctx, ctx.appServer, 'app');
+        service(ctx, ctx.appServer, 'http');
+      },
+    },
+  },
+  {
+    weight: 20,
+    step: {
+      name: 'database',
+      title: 'Create the site\'s database and its user',
+      async run(ctx) {
+        const { impl, env } = service(ctx, ctx.dbServer, 'db');
+        const plan = impl.plan(env, ctx.site, appHostFor(ctx));
+        ctx.state.set('db', plan);
+        ctx.logger.redact(plan.driver === 'mysql' ? plan.password : undefined);
+        // Kept before anything exists, so an undo (even after a crash) knows what to drop.
+        ctx.secrets.set(siteDbSecret(ctx.site.name), JSON.stringify(plan));
+        await impl.create(env, plan, appHostFor(ctx));
+      },
+      async undo(ctx) {
+        const stored = ctx.secrets.get(siteDbSecret(ctx.site.name));
+        const plan = (ctx.state.get('db') as SiteDatabase | undefined) ?? (stored ? (JSON.parse(stored) as SiteDatabase) : undefined);
+        if (plan) {
+          const { impl, env } = service(ctx, ctx.dbServer, 'db');
+          await impl.drop(env, plan, appHostFor(ctx));
+        }
+        ctx.secrets.delete(siteDbSecret(ctx.site.name));
+      },
+    },
+  },
+  {
+    weight: 30,
+    step: {
+      name: 'site-install',
+      title: 'Install the site on its platform',
+      async run(ctx) {
+        const plan = ctx.state.get('db') as SiteDatabase;
+        await platformAegir(ctx, [
+          'site-install', ctx.site.profile, `--uri=${ctx.site.name}`, `--sites-subdir=${ctx.site.name}`,
+          `--db-url=${dbUrlOf(plan)}`, ...(plan.driver === 'mysql' ? ['--db-pass-file=-'] : []),
+          `--account-mail=admin@${ctx.site.name}`, `--site-name=${ctx.site.name}`, '-q',
+        ], plan.driver === 'mysql' ? { input: plan.password } : {});
+      },
+      async undo(ctx) {
+        await ctx.appExec.remove(siteDirOf(ctx));
+      },
+    },
+  },
+  {
+    weight: 40,
+    step: {
+      name: 'app',
+      title: 'Make sure the platform\'s app process runs',
+      async run(ctx) {
+        const { impl, env } = service(ctx, ctx.appServer, 'app');
+        ctx.state.set('upstream', await impl.ensure(env, ctx.platform));
+      },
+    },
+  },
+  {
+    weight: 50,
+    step: {
+      name: 'http',
+      title: 'Write the site\'s virtual host and reload the web server',
+      async run(ctx) {
+        const { impl, env } = service(ctx, ctx.appServer, 'http');
+        await impl.writeSite(env, ctx.site, ctx.platform, ctx.state.get('upstream') as Upstream);
+      },
+      async undo(ctx) {
+        const { impl, env } = service(ctx, ctx.appServer, 'http');
+        await impl.removeSite(env, ctx.site);
+      },
+    },
+  },
+  {
+    weight: 60,
+    step: {
+      name: 'alias',
+      title: 'Write the site\'s command-line alias',
+      async run(ctx) {
+        if (!ctx.appExec.local) return;
+        const file = join(ctx.home, 'aliases', `${ctx.site.name}.json`);
+        mkdirSync(join(ctx.home, 'aliases'), { recursive: true, mode: 0o750 });
+        writeFileAtomic(file, JSON.stringify({ root: ctx.platform.root, uri: ctx.site.name }, null, 2) + '\n', 0o640);
+      },
+      async undo(ctx) {
+        rmSync(join(ctx.home, 'aliases', `${ctx.site.name}.json`), { force: true });
+      },
+    },
+  },
+  {
+    weight: 70,
+    step: {
+      name: 'served',
+      title: 'Check that the site answers through the web server',
+      async run(ctx) {
+        await checkServed(ctx, 200);
+      },
+    },
+  },
+];
