@@ -76,6 +76,8 @@ export interface CommandContext<O extends OptionSpecs = OptionSpecs> {
   /** Why the site could not be booted, when it could not. */
   readonly siteProblem: Error | undefined;
   readonly logger: Logger;
+  /** The environment of the command line (AEGIR_HOME and the like). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** The working folder of the command line, for relative paths the user gives. */
   readonly cwd: string;
   /** --yes was given: answer yes to confirmations. */

@@ -63,7 +63,7 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
       }
       const result = await execute(backendCommand.definition, line.rest, {
         codebase, siteDir: 'default', uri: uri ?? '', alias: global.alias, site: undefined, siteProblem: undefined,
-        logger, cwd: io.cwd, yes: global.yes, readStdin: io.readStdin, commands: backend, kernel: cliKernel,
+        logger, cwd: io.cwd, env: io.env, yes: global.yes, readStdin: io.readStdin, commands: backend, kernel: cliKernel,
       }, io);
       printResult(io, mode(global), backendCommand.definition.name, result, Math.round(performance.now() - started));
       return 0;
@@ -99,7 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
     }
     const result = await execute(def, line.rest, {
       codebase, siteDir: choice.name, uri: uri ?? choice.name, alias: global.alias, site, siteProblem,
-      logger, cwd: io.cwd, yes: global.yes, readStdin: io.readStdin, commands,
+      logger, cwd: io.cwd, env: io.env, yes: global.yes, readStdin: io.readStdin, commands,
       kernel: site && commandRegistry(site.kernel).get(commandName) === found ? site.kernel : cliKernel,
     }, io);
     printResult(io, mode(global), def.name, result, Math.round(performance.now() - started));

@@ -2,6 +2,7 @@ import { defineModule } from '../../core/modules/definition.js';
 import { provisionInstall } from './commands/install.js';
 import { provisionProxy } from './commands/proxy.js';
 import { provisionSave } from './commands/save.js';
+import { provisionDelete, provisionDisable, provisionEnable, provisionLoginReset } from './commands/site-tasks.js';
 import { provisionVerify } from './commands/verify.js';
 import { provisionHooks } from './hooks.js';
 import { builtinApp } from './service/app/builtin.js';
@@ -17,7 +18,7 @@ export default defineModule({
       for (const s of [sqliteDb, mysqlDb, builtinHttp, builtinApp]) add(s);
     });
     api.on('cli.commands', (add) => {
-      for (const c of [provisionSave, provisionInstall, provisionVerify, provisionProxy]) add(c);
+      for (const c of [provisionSave, provisionInstall, provisionVerify, provisionProxy, provisionDelete, provisionDisable, provisionEnable, provisionLoginReset]) add(c);
     });
   },
 });

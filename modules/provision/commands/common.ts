@@ -11,9 +11,9 @@ export function contextName(ctx: CommandContext, command: string): string {
   return ctx.alias;
 }
 
-/** The Aegir home of this process. */
-export function homeOf(): string {
-  return aegirHome(process.env);
+/** The Aegir home of a command line. */
+export function homeOf(ctx: CommandContext): string {
+  return aegirHome(ctx.env);
 }
 
 /** The back end's own bin/aegir. */
@@ -24,7 +24,7 @@ export function aegirBinOf(ctx: CommandContext): string {
 /** Open the task context of the site named by the command's @alias. */
 export async function siteTask(ctx: CommandContext, command: string, options: Record<string, string | number | boolean | undefined> = {}): Promise<SiteTaskContext> {
   return openSiteTask({
-    kernel: ctx.kernel, home: homeOf(), site: contextName(ctx, command), logger: ctx.logger,
+    kernel: ctx.kernel, home: homeOf(ctx), site: contextName(ctx, command), logger: ctx.logger,
     aegirBin: aegirBinOf(ctx), options,
   });
 }

@@ -14,11 +14,11 @@ export const provisionInstall = defineCommand({
   examples: ['aegir @example.com provision-install'],
   async run(ctx) {
     const task = await siteTask(ctx, 'provision-install');
-    const home = homeOf();
+    const home = homeOf(ctx);
     const interrupted = Journal.interrupted(home, task.site.name);
     if (interrupted) await recoverTask(home, interrupted, stepsForTask(task.kernel, interrupted.task), task, ctx.logger);
     const started = Date.now();
-    await runTask({ task: 'install', context: task.site.name, steps: composeSteps(task.kernel, 'install', installSteps), ctx: task, logger: ctx.logger, home, fault: process.env.AEGIR_FAULT });
+    await runTask({ task: 'install', context: task.site.name, steps: composeSteps(task.kernel, 'install', installSteps), ctx: task, logger: ctx.logger, home, fault: ctx.env.AEGIR_FAULT });
     ctx.logger.success(`Installed ${task.site.name} on @${task.platform.name} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     return { data: { site: task.site.name, platform: task.platform.name, elapsedMs: Date.now() - started } };
   },

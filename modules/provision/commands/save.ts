@@ -59,7 +59,7 @@ export const provisionSave = defineCommand({
     const type = o['context-type'];
     if (checkName(name) !== type) throw new AegirError('ERR_CONTEXT_INVALID', { name, problem: `a ${type} context's name must look like ${type === 'site' ? 'a domain' : `${type}_<name>`}` });
     const strip = (v: string | undefined): string | undefined => v?.replace(/^@/, '');
-    const store = new ContextStore(homeOf());
+    const store = new ContextStore(homeOf(ctx));
     const previous = store.find(name);
     let context: ProvisionContext;
     if (type === 'server') {
@@ -92,7 +92,7 @@ export const provisionSave = defineCommand({
       store.get(context.dbServer, 'server');
     }
     const saved = store.save(context);
-    if (type === 'server' && o['db-admin-pass'] !== undefined) new Secrets(homeOf()).set(adminSecretKey(name), o['db-admin-pass']);
+    if (type === 'server' && o['db-admin-pass'] !== undefined) new Secrets(homeOf(ctx)).set(adminSecretKey(name), o['db-admin-pass']);
     ctx.logger.success(`${previous ? 'Updated' : 'Created'} context @${name}.`);
     return { data: saved as never };
   },

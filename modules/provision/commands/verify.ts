@@ -17,7 +17,7 @@ export const provisionVerify = defineCommand({
   bootstrap: 'backend',
   async run(ctx) {
     const name = contextName(ctx, 'provision-verify');
-    const home = homeOf();
+    const home = homeOf(ctx);
     const store = new ContextStore(home);
     const c = store.find(name);
     if (!c) throw new AegirError('ERR_CONTEXT_UNKNOWN', { name, where: store.dir });

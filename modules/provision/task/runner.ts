@@ -1,4 +1,4 @@
-import { AegirError, describe } from '../../../core/errors/aegir-error.js';
+import { AegirError, describe, isAegirError } from '../../../core/errors/aegir-error.js';
 import type { Logger } from '../../../core/logger/logger.js';
 import { Journal, type JournalState } from './journal.js';
 import type { TaskStep } from './step.js';
@@ -58,11 +58,18 @@ export async function runTask<C>(run: TaskRun<C>): Promise<void> {
     journal.end();
   } catch (e) {
     const failed = current?.title ?? 'start';
-    run.logger.error(`${run.task} failed at "${failed}": ${describe(e)}. Rolling back.`);
+    const problem = `${isAegirError(e) ? `[${e.code}] ` : ''}${describe(e).replace(/\.$/, '')}`;
+    if ([...done, ...(current ? [current] : [])].some((s) => s.commit)) {
+      // Past the point of no return: going back would restore half a site. Finish by running the task again.
+      run.logger.error(`${run.task} failed at "${failed}": ${problem}. Nothing is undone past "${done.find((s) => s.commit)?.title ?? failed}"; run the task again to finish it.`);
+      journal.end();
+      throw new AegirError('ERR_TASK_FAILED', { task: run.task, context: run.context, step: failed, problem, undone: 'It is past its point of no return: run it again to finish.' }, { cause: e });
+    }
+    run.logger.error(`${run.task} failed at "${failed}": ${problem}. Rolling back.`);
     const undone = await undoSteps(current ? [...done, current] : done, run.ctx, run.logger);
     journal.end();
     throw new AegirError('ERR_TASK_FAILED', {
-      task: run.task, context: run.context, step: failed, problem: describe(e),
+      task: run.task, context: run.context, step: failed, problem,
       undone: undone.length ? `Undone: ${undone.join('; ')}.` : 'Nothing needed undoing.',
     }, { cause: e });
   }

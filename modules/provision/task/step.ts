@@ -11,4 +11,10 @@ export interface TaskStep<C> {
   readonly title: string;
   run(ctx: C): Promise<void>;
   undo?(ctx: C): Promise<void>;
+  /**
+   * The point of no return (a delete's final purge): once this step starts,
+   * a failure undoes nothing any more; the task is reported incomplete and
+   * running it again finishes it, so its run must be safe to repeat.
+   */
+  readonly commit?: boolean;
 }

@@ -1,0 +1,75 @@
+import { defineCommand, type CommandContext } from '../../../core/cli/command.js';
+import type { Json } from '../../../core/config/config-store.js';
+import { composeSteps } from '../task/compose.js';
+import type { StepContribution } from '../task/contributions.js';
+import { Journal } from '../task/journal.js';
+import { recoverTask, runTask } from '../task/runner.js';
+import { platformAegir, type SiteTaskContext } from '../task/site-context.js';
+import { deleteSteps, switchSteps } from '../task/site-delete.js';
+import type { TaskStep } from '../task/step.js';
+import { homeOf, siteTask } from './common.js';
+import { stepsForTask } from './tasks.js';
+
+/** Open the site, undo an interrupted task on it, run a task's steps; returns the task context. */
+export async function runSiteTask(
+  ctx: CommandContext, command: string, task: StepContribution['task'],
+  own: readonly { weight: number; step: TaskStep<SiteTaskContext> }[],
+  options: Record<string, string | number | boolean | undefined> = {},
+): Promise<SiteTaskContext> {
+  const t = await siteTask(ctx, command, options);
+  const home = homeOf(ctx);
+  const interrupted = Journal.interrupted(home, t.site.name);
+  if (interrupted) await recoverTask(home, interrupted, stepsForTask(t.kernel, interrupted.task), t, ctx.logger);
+  await runTask({ task, context: t.site.name, steps: composeSteps(t.kernel, task, own), ctx: t, logger: ctx.logger, home, fault: ctx.env.AEGIR_FAULT });
+  return t;
+}
+
+/** `aegir @site provision-delete`: remove a site completely. */
+export const provisionDelete = defineCommand({
+  name: 'provision-delete',
+  description: 'Delete the site of the @context: virtual host, files, alias, database and user, and its context; reversible until the final purge.',
+  bootstrap: 'backend',
+  async run(ctx) {
+    const t = await runSiteTask(ctx, 'provision-delete', 'delete', deleteSteps);
+    t.contexts.delete(t.site.name);
+    ctx.logger.success(`Deleted ${t.site.name}.`);
+    return { data: { site: t.site.name } };
+  },
+});
+
+/** `aegir @site provision-disable`: serve the disabled page. */
+export const provisionDisable = defineCommand({
+  name: 'provision-disable',
+  description: 'Disable the site of the @context: its domains serve the "site disabled" page (503) until it is enabled again.',
+  bootstrap: 'backend',
+  async run(ctx) {
+    const t = await runSiteTask(ctx, 'provision-disable', 'disable', switchSteps(false));
+    ctx.logger.success(`Disabled ${t.site.name}.`);
+    return { data: { site: t.site.name, enabled: false } };
+  },
+});
+
+/** `aegir @site provision-enable`: serve the site again. */
+export const provisionEnable = defineCommand({
+  name: 'provision-enable',
+  description: 'Enable the site of the @context again.',
+  bootstrap: 'backend',
+  async run(ctx) {
+    const t = await runSiteTask(ctx, 'provision-enable', 'enable', switchSteps(true));
+    ctx.logger.success(`Enabled ${t.site.name}.`);
+    return { data: { site: t.site.name, enabled: true } };
+  },
+});
+
+/** `aegir @site provision-login-reset`: a one-time login link for the site's admin. */
+export const provisionLoginReset = defineCommand({
+  name: 'provision-login-reset',
+  description: 'Print a one-time login link for user 1 of the site of the @context (works once, for 24 hours).',
+  bootstrap: 'backend',
+  async run(ctx) {
+    const t = await siteTask(ctx, 'provision-login-reset');
+    const { stdout } = await platformAegir(t, [`--uri=${t.site.name}`, 'user-login', '--uid=1', '--format=json']);
+    const link = JSON.parse(stdout) as Json;
+    return { data: link, text: `${typeof link === 'object' && link && 'url' in link ? String((link as { url: unknown }).url) : stdout.trim()}\n` };
+  },
+});

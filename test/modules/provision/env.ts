@@ -1,0 +1,85 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getWithHost } from '../../../modules/provision/task/checks.js';
+import { cli, type CliRun } from '../../cli/run-helper.js';
+import { makeCodebase, REPO, type Driver, type TestCodebase } from '../../harness/codebase.js';
+import { mariadb } from '../../harness/mariadb.js';
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
+  });
+}
+
+/**
+ * A back end for provision tests: a temporary Aegir home, a codebase that
+ * runs the commands (with bin/), a second codebase as the platform, a
+ * server context on the embedded defaults (built-in proxy on a free port,
+ * built-in app supervision) with SQLite or MariaDB, and the platform
+ * context. `stop()` ends every process the tasks started.
+ */
+export interface ProvisionEnv {
+  readonly home: string;
+  readonly backend: TestCodebase;
+  readonly platform: TestCodebase;
+  readonly proxyPort: number;
+  readonly driver: Driver;
+  /** Run `aegir` in process with this env's AEGIR_HOME (and extra env). */
+  aegir(argv: readonly string[], env?: Record<string, string>): Promise<CliRun>;
+  /** GET / of a domain through the proxy: its status. */
+  status(domain: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function provisionEnv(driver: Driver): Promise<ProvisionEnv> {
+  const home = mkdtempSync(join(tmpdir(), 'aegir-home-'));
+  const backend = makeCodebase({ fixtures: false });
+  const platform = makeCodebase({ fixtures: false });
+  for (const tc of [backend, platform]) symlinkSync(join(REPO, 'bin'), join(tc.root, 'bin'));
+  const proxyPort = await freePort();
+  const aegir = (argv: readonly string[], env: Record<string, string> = {}): Promise<CliRun> =>
+    cli(backend.root, argv, { env: { ...process.env, AEGIR_HOME: home, ...env } });
+  const dbArgs: string[] = ['--db=sqlite'];
+  const extra: Record<string, string> = {};
+  if (driver === 'mysql') {
+    const m = await mariadb();
+    dbArgs.splice(0, 1, '--db=mysql', `--db-settings=host=${m.admin.host},port=${m.admin.port},adminUser=${m.admin.user}`, '--db-admin-pass-file=-');
+    extra.stdin = m.admin.password;
+  }
+  const saved = await cli(backend.root, ['provision-save', '@server_master', '--context-type=server', '--host=localhost', '--http=builtin',
+    `--http-settings=port=${proxyPort}`, '--app=builtin', `--app-settings=runDir=${join(home, 'run')}`, ...dbArgs],
+  { env: { ...process.env, AEGIR_HOME: home }, ...(extra.stdin ? { stdin: extra.stdin } : {}) });
+  if (saved.code !== 0) throw new Error(`server context: ${saved.stderr}`);
+  for (const argv of [
+    ['@server_master', 'provision-verify'],
+    ['provision-save', '@platform_test', '--context-type=platform', '--server=@server_master', `--platform-root=${platform.root}`],
+  ]) {
+    const r = await aegir(argv);
+    if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+  }
+  return {
+    home, backend, platform, proxyPort, driver, aegir,
+    async status(domain) {
+      try {
+        return (await getWithHost('127.0.0.1', proxyPort, domain, '/', 5000)).status;
+      } catch {
+        return 0;
+      }
+    },
+    async stop() {
+      const run = join(home, 'run');
+      for (const f of existsSync(run) ? readdirSync(run).filter((n) => n.endsWith('.pid')) : []) {
+        try { process.kill(Number(readFileSync(join(run, f), 'utf8')), 'SIGTERM'); } catch { /* gone */ }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      backend.cleanup();
+      platform.cleanup();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
