@@ -3,7 +3,8 @@ import { wherePrefix } from '../database/like.js';
 import { AegirError } from '../errors/aegir-error.js';
 
 /** A value that survives JSON. */
-export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+/** (Object members may be undefined: JSON leaves them out.) */
+export type Json = string | number | boolean | null | Json[] | { [k: string]: Json | undefined };
 
 const KEY = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
 

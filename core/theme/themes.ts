@@ -9,6 +9,8 @@ export interface ThemeInfo {
   readonly description: string;
   /** Theme whose templates and stylesheets this one extends. */
   readonly base: string | undefined;
+  /** A base for other themes only: not offered as a site's theme. */
+  readonly hidden: boolean;
   /** Name of the theme engine that renders its templates (default nunjucks). */
   readonly engine: string;
   /** Stylesheets under the theme's assets/ folder, in order. */
@@ -32,7 +34,8 @@ export function discoverThemes(root: string): Map<string, ThemeInfo> {
     const bad = (problem: string): never => { throw new AegirError('ERR_THEME_INVALID', { path: file, problem }); };
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('it must be an object');
     const t = raw as Record<string, unknown>;
-    for (const k of Object.keys(t)) if (!['name', 'description', 'base', 'stylesheets', 'engine'].includes(k)) bad(`unknown key "${k}"`);
+    for (const k of Object.keys(t)) if (!['name', 'description', 'base', 'stylesheets', 'engine', 'hidden'].includes(k)) bad(`unknown key "${k}"`);
+    if (t.hidden !== undefined && typeof t.hidden !== 'boolean') bad('"hidden" must be true or false');
     if (t.engine !== undefined && (typeof t.engine !== 'string' || !NAME.test(t.engine))) bad('"engine" must be the name of a theme engine');
     if (typeof t.name !== 'string' || !NAME.test(t.name) || t.name !== n) bad('"name" must be a machine name equal to the folder name');
     if (typeof t.description !== 'string') bad('"description" must be a string');
@@ -42,7 +45,7 @@ export function discoverThemes(root: string): Map<string, ThemeInfo> {
       bad('"stylesheets" must list .css files under the theme\'s assets/ folder');
     }
     out.set(n, {
-      name: n, description: t.description as string, base: t.base as string | undefined, engine: (t.engine as string | undefined) ?? 'nunjucks',
+      name: n, description: t.description as string, base: t.base as string | undefined, engine: (t.engine as string | undefined) ?? 'nunjucks', hidden: t.hidden === true,
       stylesheets: sheets as string[], dir: join(base, n),
     });
   }

@@ -15,7 +15,7 @@ function errorCode(run: CliRun): unknown {
 
 const SYSTEM_COMMANDS = [
   'cache-clear', 'config-delete', 'config-get', 'config-list', 'config-set', 'cron', 'help', 'hook-list', 'pm-disable',
-  'pm-enable', 'pm-list', 'pm-uninstall', 'serve', 'site-install', 'sql-dump', 'status', 'updatedb', 'updatedb-status',
+  'platform-info', 'pm-enable', 'pm-list', 'pm-uninstall', 'serve', 'site-install', 'sql-dump', 'status', 'updatedb', 'updatedb-status',
 ];
 /** Commands of the user module, the other required module. */
 const USER_COMMANDS = ['user-add-role', 'user-block', 'user-create', 'user-login', 'user-password', 'user-remove-role', 'user-unblock'];

@@ -74,7 +74,7 @@ export const systemRoutes: RouteDefinition[] = [
     menu: { menu: 'admin', title: 'Appearance', weight: 5 },
     async form(ctx) {
       const themes = discoverThemes(ctx.site.root);
-      const options = Object.fromEntries([...themes.values()].map((t) => [t.name, `${t.name}: ${t.description}`]));
+      const options = Object.fromEntries([...themes.values()].filter((t) => !t.hidden).map((t) => [t.name, `${t.name}: ${t.description}`]));
       return defineForm({
         id: 'system_appearance',
         submitLabel: 'Save configuration',

@@ -7,7 +7,7 @@ import { REPO } from '../../harness/codebase.js';
 import { expectCode } from '../../harness/expect.js';
 
 /** A theme description made by hand. */
-const info = (name: string, base?: string): ThemeInfo => ({ name, description: name, base, engine: 'nunjucks', stylesheets: [], dir: `/virtual/themes/${name}` });
+const info = (name: string, base?: string): ThemeInfo => ({ name, description: name, base, engine: 'nunjucks', hidden: false, stylesheets: [], dir: `/virtual/themes/${name}` });
 const mapOf = (...list: ThemeInfo[]): Map<string, ThemeInfo> => new Map(list.map((t) => [t.name, t]));
 
 describe('themes', () => {
@@ -27,7 +27,7 @@ describe('themes', () => {
     it('finds the themes of the repository', () => {
       const themes = discoverThemes(REPO);
       expect([...themes.keys()]).to.include.members(['admin', 'frontend']);
-      expect(themes.get('admin')).to.deep.include({ name: 'admin', base: undefined, dir: join(REPO, 'themes', 'admin') });
+      expect(themes.get('admin')).to.deep.include({ name: 'admin', base: 'base', dir: join(REPO, 'themes', 'admin') });
       expect(themes.get('admin')!.stylesheets).to.include('admin.css');
     });
 
@@ -43,7 +43,7 @@ describe('themes', () => {
       mkdirSync(join(root, 'themes', 'not_a_theme'));
       const themes = discoverThemes(root);
       expect([...themes.keys()]).to.deep.equal(['fancy']);
-      expect(themes.get('fancy')).to.deep.equal({ name: 'fancy', description: 'Fancy', base: 'plain', engine: 'nunjucks', stylesheets: ['a.css', 'sub/b.css'], dir: join(root, 'themes', 'fancy') });
+      expect(themes.get('fancy')).to.deep.equal({ name: 'fancy', description: 'Fancy', base: 'plain', engine: 'nunjucks', hidden: false, stylesheets: ['a.css', 'sub/b.css'], dir: join(root, 'themes', 'fancy') });
     });
 
     const malformed: readonly [string, string, string][] = [
