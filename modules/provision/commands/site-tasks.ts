@@ -7,7 +7,9 @@ import { recoverTask, runTask } from '../task/runner.js';
 import { platformAegir, type SiteTaskContext } from '../task/site-context.js';
 import { deleteSteps, switchSteps } from '../task/site-delete.js';
 import type { TaskStep } from '../task/step.js';
-import { homeOf, siteTask } from './common.js';
+import { contextName, homeOf, siteTask } from './common.js';
+import { deletePlatform } from './platform.js';
+import { typeOfName } from '../context/validate.js';
 import { stepsForTask } from './tasks.js';
 
 /** Open the site, undo an interrupted task on it, run a task's steps; returns the task context. */
@@ -24,12 +26,18 @@ export async function runSiteTask(
   return t;
 }
 
-/** `aegir @site provision-delete`: remove a site completely. */
+/** `aegir @context provision-delete`: remove a site completely, or a platform no site uses. */
 export const provisionDelete = defineCommand({
   name: 'provision-delete',
-  description: 'Delete the site of the @context: virtual host, files, alias, database and user, and its context; reversible until the final purge.',
+  description: 'Delete the @context. A site: virtual host, files, alias, database and user, and its context (reversible until the final purge). A platform: refused while sites use it; stops its app process and removes code it built from git.',
   bootstrap: 'backend',
   async run(ctx) {
+    const name = contextName(ctx, 'provision-delete');
+    if (typeOfName(name) === 'platform') {
+      await deletePlatform(ctx, name);
+      ctx.logger.success(`Deleted platform @${name}.`);
+      return { data: { platform: name } };
+    }
     const t = await runSiteTask(ctx, 'provision-delete', 'delete', deleteSteps);
     t.contexts.delete(t.site.name);
     ctx.logger.success(`Deleted ${t.site.name}.`);

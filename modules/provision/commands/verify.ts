@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { defineCommand } from '../../../core/cli/command.js';
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import { ContextStore } from '../context/store.js';
@@ -9,6 +8,7 @@ import { localExecutors } from '../task/open.js';
 import { checkServed } from '../task/checks.js';
 import { service } from '../task/site-context.js';
 import { aegirBinOf, contextName, homeOf, siteTask } from './common.js';
+import { verifyPlatform } from './platform.js';
 
 /** `aegir @context provision-verify`: check a server, platform or site and write its configuration. */
 export const provisionVerify = defineCommand({
@@ -21,7 +21,7 @@ export const provisionVerify = defineCommand({
     const store = new ContextStore(home);
     const c = store.find(name);
     if (!c) throw new AegirError('ERR_CONTEXT_UNKNOWN', { name, where: store.dir });
-    const report: Record<string, string> = {};
+    const report: Record<string, unknown> = {};
     if (c.type === 'server') {
       const exec = await localExecutors(c);
       try {
@@ -35,25 +35,7 @@ export const provisionVerify = defineCommand({
         await exec.close();
       }
     } else if (c.type === 'platform') {
-      const server = store.get(c.server, 'server');
-      const exec = await localExecutors(server);
-      try {
-        if (!(await exec.exists(join(c.root, 'bin', 'aegir')))) {
-          throw new AegirError('ERR_CONTEXT_INVALID', { name, problem: `${c.root} on @${server.name} is not a codebase of this framework (no bin/aegir)` });
-        }
-        const profiles = await exec.list(join(c.root, 'profiles'));
-        const sites = (await exec.list(join(c.root, 'sites'))).filter((d) => d !== 'all' && d !== 'default' && d !== 'sites.json');
-        report.profiles = profiles.join(', ');
-        report.sites = sites.join(', ');
-        if (server.services.app) {
-          const env: ServiceEnv = { server, config: server.services.app, exec, logger: ctx.logger, contexts: store, secrets: new Secrets(home), home, aegirBin: aegirBinOf(ctx) };
-          const up = await serviceOf(ctx.kernel, server, 'app').ensure(env, c);
-          report.app = 'socket' in up ? up.socket : `${up.host}:${up.port}`;
-        }
-        ctx.logger.info(`Profiles: ${report.profiles || 'none'}; site folders: ${report.sites || 'none'}.`);
-      } finally {
-        await exec.close();
-      }
+      Object.assign(report, await verifyPlatform(ctx, name));
     } else {
       const task = await siteTask(ctx, 'provision-verify');
       const app = service(task, task.appServer, 'app');
@@ -64,6 +46,6 @@ export const provisionVerify = defineCommand({
       report.served = 'yes';
     }
     ctx.logger.success(`@${name} verified.`);
-    return { data: report };
+    return { data: report as never };
   },
 });

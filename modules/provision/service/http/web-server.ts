@@ -1,0 +1,218 @@
+/**
+ * What nginx and Apache services share: checking the program, writing a
+ * config file so that a failing config test puts the previous one back,
+ * and graceful reloads that wait until the new workers serve.
+ */
+import { basename, dirname } from 'node:path';
+import { AegirError, describe, isAegirError } from '../../../../core/errors/aegir-error.js';
+import type { HttpService, ServiceEnv, Upstream } from '../types.js';
+import { checkSite, checkUpstream, vhostFile, webSettings, type SettingDefaults, type VhostSite, type WebSettings } from './vhost-check.js';
+
+/** How one web server is driven: its templates and commands. Everything it gets is checked already. */
+export interface WebServerDriver {
+  readonly type: string;
+  /** Name for messages ("nginx", "Apache"). */
+  readonly product: string;
+  /** How to install it, for messages. */
+  readonly install: string;
+  readonly defaults: SettingDefaults;
+  /** Oldest supported version as [major, minor]. */
+  readonly minVersion: readonly [number, number];
+  versionCommand(s: WebSettings): string[];
+  /** The version number in the output of the version command. */
+  parseVersion(output: string): string | undefined;
+  /** The main config file in the service's folder. */
+  mainConfigFile(s: WebSettings): string;
+  /** Folders the server needs besides `confDir` and `vhost.d`. */
+  folders(s: WebSettings): string[];
+  mainConfig(s: WebSettings): string;
+  vhost(s: WebSettings, site: VhostSite, upstream: Upstream): string;
+  testCommand(s: WebSettings): string[];
+  reloadCommand(s: WebSettings): string[];
+  /** How to start it (for the verify report and the test harness). */
+  startCommand(s: WebSettings, foreground: boolean): string[];
+  /** Whether a child of the previous generation takes no new connections, judged by its command line. */
+  retired(cmdline: string): boolean;
+}
+
+const TEST_TIMEOUT = 60_000;
+const RELOAD_WAIT = 20_000;
+
+/** Writes to one config folder from this process, one after the other (two sites' tasks may run at once). */
+const queues = new Map<string, Promise<unknown>>();
+
+function serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const prev = queues.get(key) ?? Promise.resolve();
+  const next = prev.catch(() => undefined).then(work);
+  const tail = next.catch(() => undefined);
+  queues.set(key, tail);
+  void tail.then(() => { if (queues.get(key) === tail) queues.delete(key); });
+  return next;
+}
+
+function failed(env: ServiceEnv, d: WebServerDriver, problem: string, cause?: unknown): AegirError {
+  return new AegirError('ERR_SERVICE_FAILED', { service: `http (${d.type})`, server: env.server.name, problem }, cause === undefined ? undefined : { cause });
+}
+
+/** What a failed command said (its last error lines), or the error's message. */
+function said(e: unknown): string {
+  if (isAegirError(e) && typeof e.facts.problem === 'string') return e.facts.problem;
+  return describe(e);
+}
+
+/** The pid of the running server (from its pid file, checked against /proc), or undefined. */
+export async function runningPid(env: ServiceEnv, s: WebSettings): Promise<number | undefined> {
+  let text: string;
+  try {
+    text = (await env.exec.readFile(s.pidFile)).toString('utf8').trim();
+  } catch {
+    return undefined;
+  }
+  if (!/^\d{1,10}$/.test(text)) return undefined;
+  const pid = Number(text);
+  try {
+    const comm = (await env.exec.readFile(`/proc/${pid}/comm`)).toString('utf8').trim();
+    return comm === basename(s.binary).slice(0, 15) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function children(env: ServiceEnv, pid: number): Promise<number[] | undefined> {
+  try {
+    const text = (await env.exec.readFile(`/proc/${pid}/task/${pid}/children`)).toString('utf8');
+    return text.split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+async function cmdline(env: ServiceEnv, pid: number): Promise<string | undefined> {
+  try {
+    return (await env.exec.readFile(`/proc/${pid}/cmdline`)).toString('utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function configTest(env: ServiceEnv, d: WebServerDriver, s: WebSettings): Promise<void> {
+  try {
+    await env.exec.run(d.testCommand(s), { timeoutMs: TEST_TIMEOUT });
+  } catch (e) {
+    throw failed(env, d, `the config test failed, so the previous config was kept: ${said(e)}`, e);
+  }
+}
+
+/**
+ * Put `text` at `path` (or remove the file when `text` is undefined), then
+ * test the whole config; when the test fails, the previous file (or none)
+ * is put back and the error carries what the test said.
+ */
+async function replaceTested(env: ServiceEnv, d: WebServerDriver, s: WebSettings, path: string, text: string | undefined): Promise<void> {
+  const previous = (await env.exec.exists(path)) ? await env.exec.readFile(path) : undefined;
+  if (text === undefined) {
+    if (previous === undefined) return;
+    await env.exec.remove(path);
+  } else {
+    await env.exec.writeFile(path, text, 0o644);
+  }
+  try {
+    await configTest(env, d, s);
+  } catch (e) {
+    if (previous === undefined) await env.exec.remove(path);
+    else await env.exec.writeFile(path, previous, 0o644);
+    throw e;
+  }
+}
+
+/**
+ * Reload the server gracefully if it runs (never stops it), and wait until
+ * a new generation of workers serves and the old one takes no more
+ * connections. Returns the master pid, or undefined when it does not run.
+ */
+async function reload(env: ServiceEnv, d: WebServerDriver, s: WebSettings): Promise<number | undefined> {
+  const pid = await runningPid(env, s);
+  if (pid === undefined) {
+    env.logger.info(`${d.product} does not run (no live pid in ${s.pidFile}); the new config applies when it starts.`);
+    return undefined;
+  }
+  const before = await children(env, pid);
+  try {
+    await env.exec.run(d.reloadCommand(s), { timeoutMs: TEST_TIMEOUT });
+  } catch (e) {
+    throw failed(env, d, `the graceful reload failed: ${said(e)}`, e);
+  }
+  if (before === undefined) return pid;
+  const until = Date.now() + RELOAD_WAIT;
+  for (;;) {
+    const now = (await children(env, pid)) ?? [];
+    const fresh = now.filter((c) => !before.includes(c));
+    if (fresh.length > 0) {
+      const old = now.filter((c) => before.includes(c));
+      const lines = await Promise.all(old.map((c) => cmdline(env, c)));
+      if (lines.every((l) => l === undefined || d.retired(l))) break;
+    }
+    if (Date.now() > until) throw failed(env, d, `the reload did not take effect within ${RELOAD_WAIT / 1000} s (no new workers); see ${s.logDir}/error.log`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  env.logger.info(`${d.product} reloaded gracefully (pid ${pid}).`);
+  return pid;
+}
+
+function versionAtLeast(version: string, min: readonly [number, number]): boolean {
+  const [maj = 0, min2 = 0] = version.split('.').map(Number);
+  return maj > min[0] || (maj === min[0] && min2 >= min[1]);
+}
+
+/** An HttpService for a web server driver. */
+export function webServerService(d: WebServerDriver): HttpService {
+  const settings = (env: ServiceEnv): WebSettings => webSettings(env, d.defaults);
+  const key = (env: ServiceEnv, s: WebSettings): string => `${env.server.name}\0${s.confDir}`;
+  return {
+    kind: 'http',
+    type: d.type,
+    async verify(env) {
+      const s = settings(env);
+      let out: string;
+      try {
+        const r = await env.exec.run(d.versionCommand(s), { timeoutMs: 10_000 });
+        out = `${r.stdout}\n${r.stderr}`;
+      } catch (e) {
+        throw failed(env, d, `${s.binary} does not run (${said(e)}); install it with "${d.install}" or set "binary"`, e);
+      }
+      const version = d.parseVersion(out);
+      if (!version || !versionAtLeast(version, d.minVersion)) {
+        throw failed(env, d, `${s.binary} is ${d.product} ${version ?? '(unknown version)'}, but ${d.minVersion.join('.')} or later is needed`);
+      }
+      return serialized(key(env, s), async () => {
+        for (const dir of [s.confDir, `${s.confDir}/vhost.d`, s.logDir, dirname(s.pidFile), ...d.folders(s)]) await env.exec.mkdir(dir, 0o755);
+        const main = d.mainConfigFile(s);
+        await replaceTested(env, d, s, main, d.mainConfig(s));
+        const pid = await reload(env, d, s);
+        const state = pid === undefined ? `not running; start it with: ${d.startCommand(s, false).join(' ')}` : `reloaded gracefully (pid ${pid})`;
+        return `${d.product} ${version} on port ${s.port}: ${main} written and tested; ${state}`;
+      });
+    },
+    async writeSite(env, site, _platform, upstream) {
+      const s = settings(env);
+      const v = checkSite(site);
+      const text = d.vhost(s, v, checkUpstream(env, upstream));
+      await serialized(key(env, s), async () => {
+        await replaceTested(env, d, s, vhostFile(s, v.domain), text);
+        await reload(env, d, s);
+      });
+    },
+    async removeSite(env, site) {
+      const s = settings(env);
+      const file = vhostFile(s, checkSite(site).domain);
+      await serialized(key(env, s), async () => {
+        if (!(await env.exec.exists(file))) return;
+        await replaceTested(env, d, s, file, undefined);
+        await reload(env, d, s);
+      });
+    },
+    endpoint(env) {
+      return { host: '127.0.0.1', port: settings(env).port };
+    },
+  };
+}
