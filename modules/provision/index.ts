@@ -6,6 +6,7 @@ import { provisionDelete, provisionDisable, provisionEnable, provisionLoginReset
 import { provisionVerify } from './commands/verify.js';
 import { provisionHooks } from './hooks.js';
 import { builtinApp } from './service/app/builtin.js';
+import { supervisordApp } from './service/app/supervisord.js';
 import { mysqlDb } from './service/db/mysql.js';
 import { sqliteDb } from './service/db/sqlite.js';
 import { builtinHttp } from './service/http/builtin.js';
@@ -15,7 +16,7 @@ export default defineModule({
   hooks: provisionHooks,
   register(api) {
     api.on('provision.services', (add) => {
-      for (const s of [sqliteDb, mysqlDb, builtinHttp, builtinApp]) add(s);
+      for (const s of [sqliteDb, mysqlDb, builtinHttp, builtinApp, supervisordApp]) add(s);
     });
     api.on('cli.commands', (add) => {
       for (const c of [provisionSave, provisionInstall, provisionVerify, provisionProxy, provisionDelete, provisionDisable, provisionEnable, provisionLoginReset]) add(c);

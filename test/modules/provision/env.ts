@@ -36,7 +36,7 @@ export interface ProvisionEnv {
   stop(): Promise<void>;
 }
 
-export async function provisionEnv(driver: Driver): Promise<ProvisionEnv> {
+export async function provisionEnv(driver: Driver, opts: { app?: 'builtin' | 'supervisord' } = {}): Promise<ProvisionEnv> {
   const home = mkdtempSync(join(tmpdir(), 'aegir-home-'));
   const backend = makeCodebase({ fixtures: false });
   const platform = makeCodebase({ fixtures: false });
@@ -52,7 +52,7 @@ export async function provisionEnv(driver: Driver): Promise<ProvisionEnv> {
     extra.stdin = m.admin.password;
   }
   const saved = await cli(backend.root, ['provision-save', '@server_master', '--context-type=server', '--host=localhost', '--http=builtin',
-    `--http-settings=port=${proxyPort}`, '--app=builtin', `--app-settings=runDir=${join(home, 'run')}`, ...dbArgs],
+    `--http-settings=port=${proxyPort}`, `--app=${opts.app ?? 'builtin'}`, `--app-settings=runDir=${join(home, 'run')}`, ...dbArgs],
   { env: { ...process.env, AEGIR_HOME: home }, ...(extra.stdin ? { stdin: extra.stdin } : {}) });
   if (saved.code !== 0) throw new Error(`server context: ${saved.stderr}`);
   for (const argv of [
