@@ -88,6 +88,16 @@ export async function build(root, { quiet = false } = {}) {
     define: { 'import.meta.url': '__aegirUrl' },
     banner: { js: "const __aegirUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
+  // The bundle runs in a vm.Script, where import() throws on Node 20: a
+  // dynamic import of a package outside the bundle would only fail at run
+  // time, on the one path that reaches it. Refuse to build such a bundle.
+  const bad = readFileSync(join(tmp, BUNDLE), 'utf8').split('\n')
+    .map((line, i) => ({ line: line.trim(), n: i + 1 }))
+    .filter(({ line }) => /(^|[^\w$.])import\("/.test(line) && !line.startsWith('//') && !line.startsWith('*'));
+  if (bad.length) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`The bundle would call import() at run time, which fails inside it; use a static import or createRequire instead:\n${bad.map((b) => `  ${BUNDLE}:${b.n}: ${b.line}`).join('\n')}`);
+  }
   writeFileSync(join(tmp, STAMP), new Date().toISOString() + '\n');
   const dist = join(root, 'dist');
   const old = `${dist}.old-${process.pid}`;
