@@ -9,14 +9,16 @@ import { builtinApp } from './service/app/builtin.js';
 import { supervisordApp } from './service/app/supervisord.js';
 import { mysqlDb } from './service/db/mysql.js';
 import { sqliteDb } from './service/db/sqlite.js';
+import { apacheHttp } from './service/http/apache.js';
 import { builtinHttp } from './service/http/builtin.js';
+import { nginxHttp } from './service/http/nginx.js';
 
 /** Provision: contexts, services and tasks of the back end, on the command line of every codebase. */
 export default defineModule({
   hooks: provisionHooks,
   register(api) {
     api.on('provision.services', (add) => {
-      for (const s of [sqliteDb, mysqlDb, builtinHttp, builtinApp, supervisordApp]) add(s);
+      for (const s of [sqliteDb, mysqlDb, builtinHttp, nginxHttp, apacheHttp, builtinApp, supervisordApp]) add(s);
     });
     api.on('cli.commands', (add) => {
       for (const c of [provisionSave, provisionInstall, provisionVerify, provisionProxy, provisionDelete, provisionDisable, provisionEnable, provisionLoginReset]) add(c);

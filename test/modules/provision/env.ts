@@ -36,12 +36,20 @@ export interface ProvisionEnv {
   stop(): Promise<void>;
 }
 
-export async function provisionEnv(driver: Driver, opts: { app?: 'builtin' | 'supervisord' } = {}): Promise<ProvisionEnv> {
+export async function provisionEnv(driver: Driver, opts: {
+  app?: 'builtin' | 'supervisord';
+  /** Another web server than the built-in proxy: its type, settings, and the port it answers on. */
+  http?: { type: string; settings: Readonly<Record<string, string | number | boolean | undefined>>; port: number; runDir: string };
+} = {}): Promise<ProvisionEnv> {
   const home = mkdtempSync(join(tmpdir(), 'aegir-home-'));
   const backend = makeCodebase({ fixtures: false });
   const platform = makeCodebase({ fixtures: false });
   for (const tc of [backend, platform]) symlinkSync(join(REPO, 'bin'), join(tc.root, 'bin'));
-  const proxyPort = await freePort();
+  const proxyPort = opts.http?.port ?? await freePort();
+  const httpArgs = opts.http
+    ? [`--http=${opts.http.type}`, `--http-settings=${Object.entries(opts.http.settings).filter(([k, v]) => k !== 'type' && v !== undefined).map(([k, v]) => `${k}=${v}`).join(',')}`]
+    : ['--http=builtin', `--http-settings=port=${proxyPort}`];
+  const runDir = opts.http?.runDir ?? join(home, 'run');
   const aegir = (argv: readonly string[], env: Record<string, string> = {}): Promise<CliRun> =>
     cli(backend.root, argv, { env: { ...process.env, AEGIR_HOME: home, ...env } });
   const dbArgs: string[] = ['--db=sqlite'];
@@ -51,8 +59,8 @@ export async function provisionEnv(driver: Driver, opts: { app?: 'builtin' | 'su
     dbArgs.splice(0, 1, '--db=mysql', `--db-settings=host=${m.admin.host},port=${m.admin.port},adminUser=${m.admin.user}`, '--db-admin-pass-file=-');
     extra.stdin = m.admin.password;
   }
-  const saved = await cli(backend.root, ['provision-save', '@server_master', '--context-type=server', '--host=localhost', '--http=builtin',
-    `--http-settings=port=${proxyPort}`, `--app=${opts.app ?? 'builtin'}`, `--app-settings=runDir=${join(home, 'run')}`, ...dbArgs],
+  const saved = await cli(backend.root, ['provision-save', '@server_master', '--context-type=server', '--host=localhost',
+    ...httpArgs, `--app=${opts.app ?? 'builtin'}`, `--app-settings=runDir=${runDir}`, ...dbArgs],
   { env: { ...process.env, AEGIR_HOME: home }, ...(extra.stdin ? { stdin: extra.stdin } : {}) });
   if (saved.code !== 0) throw new Error(`server context: ${saved.stderr}`);
   for (const argv of [
@@ -72,8 +80,7 @@ export async function provisionEnv(driver: Driver, opts: { app?: 'builtin' | 'su
       }
     },
     async stop() {
-      const run = join(home, 'run');
-      for (const f of existsSync(run) ? readdirSync(run).filter((n) => n.endsWith('.pid')) : []) {
+      for (const run of [join(home, 'run'), runDir]) for (const f of existsSync(run) ? readdirSync(run).filter((n) => n.endsWith('.pid')) : []) {
         try { process.kill(Number(readFileSync(join(run, f), 'utf8')), 'SIGTERM'); } catch { /* gone */ }
       }
       await new Promise((r) => setTimeout(r, 100));

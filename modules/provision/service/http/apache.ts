@@ -114,8 +114,12 @@ const driver: WebServerDriver = {
   testCommand: (s) => [...base(s), '-t'],
   reloadCommand: (s) => [...base(s), '-k', 'graceful'],
   startCommand: (s, foreground) => [...base(s), ...(foreground ? ['-DFOREGROUND'] : ['-k', 'start'])],
-  // Children of the previous generation look the same; a new child means the parent has told the old ones to stop accepting.
-  retired: () => true,
+  // Children of the previous generation look like new ones, and one may
+  // still accept a connection for a moment after the new generation starts;
+  // so wait for them to exit (idle ones do at once), or 2 s for busy ones,
+  // which stop accepting as soon as they see the parent's graceful signal.
+  retired: () => false,
+  drainMs: 2000,
 };
 
 /** The Apache http service. */

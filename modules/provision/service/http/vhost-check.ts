@@ -45,6 +45,11 @@ export interface SettingDefaults {
 const UNIX_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
+/** A refused value as it may appear in a message: escaped like JSON (no raw line breaks or quotes), at most 80 characters. */
+function shown(value: unknown): string {
+  return JSON.stringify(String(value).slice(0, 80)).slice(1, -1);
+}
+
 /** Bad server settings: ERR_CONTEXT_INVALID naming the server and the setting. */
 function badSetting(env: ServiceEnv, key: string, problem: string): never {
   throw new AegirError('ERR_CONTEXT_INVALID', { name: env.server.name, problem: `"services.http.${key}" ${problem}` });
@@ -97,11 +102,11 @@ export interface VhostSite {
 
 /** Check a site's domain and aliases (RFC 1123 names only); ERR_CONTEXT_INVALID otherwise. */
 export function checkSite(site: Pick<SiteProvisionContext, 'name' | 'aliases' | 'redirection' | 'enabled'>): VhostSite {
-  const bad = (problem: string): never => { throw new AegirError('ERR_CONTEXT_INVALID', { name: JSON.stringify(String(site.name).slice(0, 80)), problem }); };
+  const bad = (problem: string): never => { throw new AegirError('ERR_CONTEXT_INVALID', { name: shown(site.name), problem }); };
   if (typeof site.name !== 'string' || !isDomain(site.name)) bad('a site domain must be lower-case letters, digits, "-" and "." (RFC 1123)');
   if (!Array.isArray(site.aliases)) bad('"aliases" must be a list of domains');
   for (const a of site.aliases) {
-    if (typeof a !== 'string' || !isDomain(a)) bad(`alias ${JSON.stringify(String(a).slice(0, 80))} is not a domain (lower-case letters, digits, "-" and ".")`);
+    if (typeof a !== 'string' || !isDomain(a)) bad(`alias "${shown(a)}" is not a domain (lower-case letters, digits, "-" and ".")`);
   }
   const aliases = [...new Set(site.aliases)].filter((a) => a !== site.name);
   return { domain: site.name, aliases, redirection: site.redirection === true, enabled: site.enabled !== false };
@@ -111,10 +116,10 @@ export function checkSite(site: Pick<SiteProvisionContext, 'name' | 'aliases' | 
 export function checkUpstream(env: ServiceEnv, upstream: Upstream): Upstream {
   const bad = (problem: string): never => { throw new AegirError('ERR_SERVICE_FAILED', { service: `http (${env.config.type})`, server: env.server.name, problem }); };
   if ('socket' in upstream) {
-    if (typeof upstream.socket !== 'string' || !isSafePath(upstream.socket)) bad(`upstream socket ${JSON.stringify(String(upstream.socket).slice(0, 200))} is not an absolute path of safe characters`);
+    if (typeof upstream.socket !== 'string' || !isSafePath(upstream.socket)) bad(`upstream socket "${shown(upstream.socket)}" is not an absolute path of safe characters`);
     return { socket: upstream.socket };
   }
-  if (typeof upstream.host !== 'string' || !isHostName(upstream.host)) bad(`upstream host ${JSON.stringify(String(upstream.host).slice(0, 200))} is not a host name or IPv4 address`);
+  if (typeof upstream.host !== 'string' || !isHostName(upstream.host)) bad(`upstream host "${shown(upstream.host)}" is not a host name or IPv4 address`);
   const port = checkPort(upstream.port) ?? bad('the upstream port must be an integer from 1 to 65535');
   return { host: upstream.host, port };
 }
@@ -125,7 +130,7 @@ export function checkUpstream(env: ServiceEnv, upstream: Upstream): Upstream {
  * first 200 characters, "-" and 16 hex digits of the domain's SHA-256.
  */
 export function vhostFile(s: WebSettings, domain: string): string {
-  if (!isDomain(domain)) throw new AegirError('ERR_CONTEXT_INVALID', { name: JSON.stringify(domain.slice(0, 80)), problem: 'not a domain' });
+  if (!isDomain(domain)) throw new AegirError('ERR_CONTEXT_INVALID', { name: shown(domain), problem: 'not a domain' });
   const name = domain.length + 5 <= 255 ? domain : `${domain.slice(0, 200)}-${createHash('sha256').update(domain).digest('hex').slice(0, 16)}`;
   return join(s.confDir, 'vhost.d', `${name}.conf`);
 }

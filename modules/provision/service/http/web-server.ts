@@ -33,6 +33,12 @@ export interface WebServerDriver {
   startCommand(s: WebSettings, foreground: boolean): string[];
   /** Whether a child of the previous generation takes no new connections, judged by its command line. */
   retired(cmdline: string): boolean;
+  /**
+   * For servers whose old children look like new ones (Apache): how long to
+   * wait for them to exit once the new generation runs, before going on
+   * while they finish long requests. Undefined: wait until all are retired.
+   */
+  readonly drainMs?: number;
 }
 
 const TEST_TIMEOUT = 60_000;
@@ -61,7 +67,7 @@ function said(e: unknown): string {
 }
 
 /** The pid of the running server (from its pid file, checked against /proc), or undefined. */
-export async function runningPid(env: ServiceEnv, s: WebSettings): Promise<number | undefined> {
+async function runningPid(env: ServiceEnv, s: WebSettings): Promise<number | undefined> {
   let text: string;
   try {
     text = (await env.exec.readFile(s.pidFile)).toString('utf8').trim();
@@ -144,15 +150,22 @@ async function reload(env: ServiceEnv, d: WebServerDriver, s: WebSettings): Prom
   }
   if (before === undefined) return pid;
   const until = Date.now() + RELOAD_WAIT;
+  let freshSince: number | undefined;
   for (;;) {
     const now = (await children(env, pid)) ?? [];
-    const fresh = now.filter((c) => !before.includes(c));
-    if (fresh.length > 0) {
+    if (now.some((c) => !before.includes(c))) {
+      freshSince ??= Date.now();
       const old = now.filter((c) => before.includes(c));
       const lines = await Promise.all(old.map((c) => cmdline(env, c)));
-      if (lines.every((l) => l === undefined || d.retired(l))) break;
+      // A child that is gone or a zombie (empty command line) takes no connections.
+      const busy = lines.filter((l) => l !== undefined && l !== '' && !d.retired(l)).length;
+      if (busy === 0) break;
+      if (d.drainMs !== undefined && Date.now() - freshSince > d.drainMs) {
+        env.logger.info(`${busy} ${d.product} children of the previous generation still finish their requests.`);
+        break;
+      }
     }
-    if (Date.now() > until) throw failed(env, d, `the reload did not take effect within ${RELOAD_WAIT / 1000} s (no new workers); see ${s.logDir}/error.log`);
+    if (Date.now() > until) throw failed(env, d, `the reload did not take effect within ${RELOAD_WAIT / 1000} s (no new workers, or old ones still taking connections); see ${s.logDir}/error.log`);
     await new Promise((r) => setTimeout(r, 25));
   }
   env.logger.info(`${d.product} reloaded gracefully (pid ${pid}).`);
