@@ -7,8 +7,8 @@ import { AegirError } from '../errors/aegir-error.js';
 export interface RunOptions {
   /** Kill it after this long (default 10 minutes). */
   readonly timeoutMs?: number;
-  /** Text to write to its standard input, then close it. */
-  readonly input?: string;
+  /** Text or bytes to write to its standard input, then close it. */
+  readonly input?: string | Buffer;
   /** Send its standard output here instead of collecting it. */
   readonly stdout?: Writable;
   readonly env?: NodeJS.ProcessEnv;

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../../../core/cli/command.js';
 import { ContextStore } from '../context/store.js';
 import { Secrets } from '../service/secrets.js';
-import { localExecutors } from '../task/open.js';
+import { executors } from '../task/open.js';
 import { platformDeleteSteps, platformVerifySteps, type PlatformInfo, type PlatformTaskContext } from '../task/platform.js';
 import { Journal } from '../task/journal.js';
 import { recoverTask, runTask } from '../task/runner.js';
@@ -15,7 +15,7 @@ async function open(ctx: CommandContext, name: string): Promise<PlatformTaskCont
   const server = contexts.get(platform.server, 'server');
   return {
     home, kernel: ctx.kernel, contexts, secrets: new Secrets(home), logger: ctx.logger, platform, server,
-    exec: await localExecutors(server), aegirBin: aegirBinOf(ctx), state: new Map(),
+    exec: await executors(home)(server), aegirBin: aegirBinOf(ctx), state: new Map(),
   };
 }
 

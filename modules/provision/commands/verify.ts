@@ -4,7 +4,8 @@ import { ContextStore } from '../context/store.js';
 import { serviceOf } from '../service/registry.js';
 import { Secrets } from '../service/secrets.js';
 import type { ServiceEnv } from '../service/types.js';
-import { localExecutors } from '../task/open.js';
+import { verifyServerConnection } from '../executor/pool.js';
+import { executors } from '../task/open.js';
 import { checkServed } from '../task/checks.js';
 import { service } from '../task/site-context.js';
 import { aegirBinOf, contextName, homeOf, siteTask } from './common.js';
@@ -23,7 +24,11 @@ export const provisionVerify = defineCommand({
     if (!c) throw new AegirError('ERR_CONTEXT_UNKNOWN', { name, where: store.dir });
     const report: Record<string, unknown> = {};
     if (c.type === 'server') {
-      const exec = await localExecutors(c);
+      // Reach it first: over SSH this pins the host key on the first verify and checks it every time after.
+      const reached = await verifyServerConnection(c, home, { pin: true });
+      report.connection = reached.summary;
+      ctx.logger.info(reached.summary);
+      const exec = await executors(home)(c);
       try {
         for (const kind of ['db', 'app', 'http'] as const) {
           if (!c.services[kind]) continue;

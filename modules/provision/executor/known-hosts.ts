@@ -20,8 +20,8 @@ export interface PinnedKey {
 /** What checking a presented host key found. */
 export interface HostKeyCheck {
   readonly fingerprint: string;
-  /** Whether this check pinned the key (first verify in pin mode). */
-  readonly pinnedNow: boolean;
+  /** Nothing is pinned for the server yet (only in pin mode; pin() records the key). */
+  readonly isNew: boolean;
 }
 
 /** The fingerprint of a raw SSH public key blob, like OpenSSH: `SHA256:` and unpadded base64. */
@@ -34,6 +34,11 @@ export function keyType(blob: Buffer): string {
   const len = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
   const type = len > 0 && len <= 64 && blob.length >= 4 + len ? blob.subarray(4, 4 + len).toString('latin1') : '';
   return /^[a-z0-9@.-]+$/.test(type) ? type : 'unknown';
+}
+
+/** A key as in a known_hosts line: `ssh-ed25519 AAAA...`. */
+function lineOf(blob: Buffer): string {
+  return `${keyType(blob)} ${blob.toString('base64')}`;
 }
 
 /**
@@ -83,23 +88,34 @@ export class KnownHosts {
   /**
    * Check the raw host key a server presented. Same as pinned: fine. Another
    * key: ERR_HOST_KEY_MISMATCH naming both fingerprints, also in pin mode.
-   * Nothing pinned: pinned now when `pin` is set, else ERR_HOST_KEY_UNKNOWN.
+   * Nothing pinned: ERR_HOST_KEY_UNKNOWN, or in pin mode `isNew`, for the
+   * caller to pin() once the connection proved good.
    */
   check(server: string, target: string, blob: Buffer, opts: { pin?: boolean } = {}): HostKeyCheck {
-    const presented = `${keyType(blob)} ${blob.toString('base64')}`;
+    const pinned = this.get(server);
     const actual = fingerprint(blob);
-    const pins = this.all();
-    const pinned = pins.get(server);
     if (pinned) {
-      if (pinned.key !== presented) {
+      if (pinned.key !== lineOf(blob)) {
         throw new AegirError('ERR_HOST_KEY_MISMATCH', { server, target, expected: pinned.fingerprint, actual, file: this.path });
       }
-      return { fingerprint: actual, pinnedNow: false };
+      return { fingerprint: actual, isNew: false };
     }
     if (!opts.pin) throw new AegirError('ERR_HOST_KEY_UNKNOWN', { server, target, actual });
-    pins.set(server, { target, key: presented, fingerprint: actual, pinnedAt: new Date().toISOString() });
+    return { fingerprint: actual, isNew: true };
+  }
+
+  /**
+   * Pin a server's host key. The same key pinned meanwhile (by another
+   * process) is fine; another one is ERR_HOST_KEY_MISMATCH.
+   */
+  pin(server: string, target: string, blob: Buffer): void {
+    const pins = this.all();
+    if (pins.has(server)) {
+      this.check(server, target, blob);
+      return;
+    }
+    pins.set(server, { target, key: lineOf(blob), fingerprint: fingerprint(blob), pinnedAt: new Date().toISOString() });
     this.write(pins);
-    return { fingerprint: actual, pinnedNow: true };
   }
 
   /** Forget the pinned key of a server (after it was really reinstalled); whether there was one. */

@@ -14,7 +14,7 @@ export class LocalExecutor implements Executor {
     const [program, ...args] = argv;
     if (!program) throw new Error('run() needs a program');
     return runProgram(program, args, {
-      ...(opts.input !== undefined ? { input: typeof opts.input === 'string' ? opts.input : opts.input.toString('utf8') } : {}),
+      ...(opts.input !== undefined ? { input: opts.input } : {}),
       ...(opts.cwd ? { cwd: opts.cwd } : {}),
       ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),

@@ -3,7 +3,7 @@ import ssh2, { type Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
 import { AegirError, isAegirError } from '../../../core/errors/aegir-error.js';
 import type { ServerContext } from '../context/types.js';
 import { backendKey, keyPaths } from './keys.js';
-import { algorithmsFor, KnownHosts, type HostKeyCheck } from './known-hosts.js';
+import { algorithmsFor, KnownHosts } from './known-hosts.js';
 
 /** How to connect to a server. */
 export interface SshConnectOptions {
@@ -13,6 +13,17 @@ export interface SshConnectOptions {
   readonly pin?: boolean;
   /** Give up on TCP connect, handshake and authentication after this long; default 15 s. */
   readonly connectTimeoutMs?: number;
+}
+
+const closedSessions = new WeakSet<SFTPWrapper>();
+
+/**
+ * Whether an SFTP session still takes requests. ssh2 drops a request made
+ * after the session closed without ever calling back, so every request
+ * checks this first.
+ */
+export function sftpOpen(s: SFTPWrapper): boolean {
+  return !closedSessions.has(s);
 }
 
 /** Why a server could not be reached, as the `reason` fact of ERR_SERVER_UNREACHABLE. */
@@ -36,8 +47,8 @@ export class SshConnection {
   readonly server: string;
   /** `user@host:port`, for messages. */
   readonly target: string;
-  /** What the host key check of the last handshake found. */
-  hostKey: HostKeyCheck | undefined;
+  /** The host key of the last connection, and whether that connection pinned it. */
+  hostKey: { readonly fingerprint: string; readonly pinnedNow: boolean } | undefined;
   /** Connections opened so far (reuse means this stays at 1). */
   opened = 0;
   private readonly host: string;
@@ -75,18 +86,38 @@ export class SshConnection {
 
   /** The SFTP session of the connection, started on first use. */
   sftp(): Promise<SFTPWrapper> {
-    return this.withRetry((l) => {
-      l.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
+    return this.withRetry(async (l) => {
+      const prev = l.sftp;
+      if (prev) {
+        const cur = await prev.catch(() => undefined);
+        if (cur && sftpOpen(cur)) return cur;
+        if (l.sftp === prev) l.sftp = undefined;
+        if (l.sftp) return l.sftp;
+      }
+      const opening = new Promise<SFTPWrapper>((resolve, reject) => {
         l.client.sftp((err, s) => {
           if (err) return reject(err);
           s.on('error', () => undefined);
-          s.on('close', () => { l.sftp = undefined; });
+          const ended = (): void => this.endSftp(s, false);
+          s.on('end', ended);
+          s.on('close', ended);
           resolve(s);
         });
       });
-      l.sftp.catch(() => { l.sftp = undefined; });
-      return l.sftp;
+      l.sftp = opening;
+      opening.catch(() => { if (l.sftp === opening) l.sftp = undefined; });
+      return opening;
     });
+  }
+
+  /**
+   * Stop using an SFTP session (one that hangs: ending it fails its pending
+   * requests); the next file operation starts a new one.
+   */
+  endSftp(s: SFTPWrapper, end = true): void {
+    // sftp() sees the mark and opens a new session.
+    closedSessions.add(s);
+    if (end) s.end();
   }
 
   /** Close the connection; the next operation opens a new one. */
@@ -167,6 +198,7 @@ export class SshConnection {
       sock.setKeepAlive(true, 15_000);
       const live: Live = { client, sock, dead: false };
       let hostKeyError: unknown;
+      let unpinned: Buffer | undefined;
       let settled = false;
       const fail = (e: Error & { level?: unknown }): void => {
         live.dead = true;
@@ -189,6 +221,16 @@ export class SshConnection {
       client.on('end', () => fail(new Error('the server closed the connection')));
       client.on('close', () => fail(new Error('the server closed the connection')));
       client.on('ready', () => {
+        // A new key is pinned only once the server also accepted the back end's key.
+        if (unpinned) {
+          try {
+            knownHosts.pin(this.server, `${this.host}:${this.port}`, unpinned);
+            this.hostKey = { fingerprint: this.hostKey!.fingerprint, pinnedNow: true };
+          } catch (e) {
+            hostKeyError = e;
+            return fail(e as Error);
+          }
+        }
         settled = true;
         this.opened++;
         if (this.active === 0) sock.unref();
@@ -205,7 +247,9 @@ export class SshConnection {
         ...(pinnedType ? { algorithms: { serverHostKey: algorithmsFor(pinnedType) as ssh2.ServerHostKeyAlgorithm[] } } : {}),
         hostVerifier: (blob: Buffer): boolean => {
           try {
-            this.hostKey = knownHosts.check(this.server, `${this.host}:${this.port}`, blob, { pin: this.opts.pin === true });
+            const found = knownHosts.check(this.server, `${this.host}:${this.port}`, blob, { pin: this.opts.pin === true });
+            this.hostKey = { fingerprint: found.fingerprint, pinnedNow: false };
+            if (found.isNew) unpinned = blob;
             return true;
           } catch (e) {
             hostKeyError = e;

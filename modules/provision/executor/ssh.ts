@@ -4,7 +4,8 @@ import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import { AegirError, isAegirError } from '../../../core/errors/aegir-error.js';
 import type { ServerContext } from '../context/types.js';
 import { SshConnection, type SshConnectOptions } from './ssh-connection.js';
-import { PID_MARKER, remoteCommand } from './quote.js';
+import { abortable, extension, req, sendSignal, Slots, statusOf, StderrWithPid } from './ssh-util.js';
+import { remoteCommand } from './quote.js';
 import type { ExecOptions, ExecResult, Executor } from './types.js';
 
 /** Settings of a remote executor beyond the server context. */
@@ -166,33 +167,34 @@ export class SshExecutor implements Executor {
   }
 
   readFile(path: string): Promise<Buffer> {
-    return this.file('read', path, (s) => call<Buffer>((cb) => s.readFile(path, cb)));
+    return this.file('read', path, (s) => req<Buffer>(s, (cb) => s.readFile(path, cb)));
   }
 
   writeFile(path: string, data: string | Buffer, mode = 0o644): Promise<void> {
     return this.file('write', path, async (s) => {
       const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
       const tmp = posix.join(posix.dirname(path), `.${posix.basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-      const handle = await call<Buffer>((cb) => s.open(tmp, 'wx', { mode }, cb));
+      const handle = await req<Buffer>(s, (cb) => s.open(tmp, 'wx', { mode }, cb));
       try {
         try {
           let next = 0;
+          let failed = false;
           const writer = async (): Promise<void> => {
-            while (next < buf.length) {
+            while (next < buf.length && !failed) {
               const at = next;
               next += CHUNK;
-              await call((cb) => s.write(handle, buf, at, Math.min(CHUNK, buf.length - at), at, cb));
+              await req(s, (cb) => s.write(handle, buf, at, Math.min(CHUNK, buf.length - at), at, cb)).catch((e: unknown) => { failed = true; throw e; });
             }
           };
           await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, writer));
-          await call((cb) => s.fchmod(handle, mode, cb));
-          await extension(() => call((cb) => s.ext_openssh_fsync(handle, cb)));
+          await req(s, (cb) => s.fchmod(handle, mode, cb));
+          await extension(() => req(s, (cb) => s.ext_openssh_fsync(handle, cb)));
         } finally {
-          await call((cb) => s.close(handle, cb));
+          await req(s, (cb) => s.close(handle, cb));
         }
         await this.renameOver(s, tmp, path);
       } catch (e) {
-        await call((cb) => s.unlink(tmp, cb)).catch(() => undefined);
+        await req(s, (cb) => s.unlink(tmp, cb)).catch(() => undefined);
         throw e;
       }
     });
@@ -201,14 +203,14 @@ export class SshExecutor implements Executor {
   mkdir(path: string, mode = 0o755): Promise<void> {
     const mkdirp = async (s: SFTPWrapper, dir: string): Promise<void> => {
       try {
-        await call((cb) => s.mkdir(dir, { mode }, cb));
+        await req(s, (cb) => s.mkdir(dir, { mode }, cb));
       } catch (e) {
         if (statusOf(e) === 2 && dir !== '/') {
           await mkdirp(s, posix.dirname(dir));
           return mkdirp(s, dir);
         }
         // OpenSSH answers a plain "failure" when it exists.
-        const st = await call<{ isDirectory(): boolean }>((cb) => s.stat(dir, cb)).catch(() => undefined);
+        const st = await req<{ isDirectory(): boolean }>(s, (cb) => s.stat(dir, cb)).catch(() => undefined);
         if (!st?.isDirectory()) throw e;
       }
     };
@@ -222,19 +224,19 @@ export class SshExecutor implements Executor {
   }
 
   exists(path: string): Promise<boolean> {
-    return this.file('stat', path, (s) => call<unknown>((cb) => s.stat(path, cb)).then(() => true, (e: unknown) => {
+    return this.file('stat', path, (s) => req<unknown>(s, (cb) => s.stat(path, cb)).then(() => true, (e: unknown) => {
       if (statusOf(e) !== undefined) return false;
       throw e;
     }));
   }
 
-  rename(from: string, to: string): Promise<void> {
+  async rename(from: string, to: string): Promise<void> {
     checkPath(to);
     return this.file('rename', from, (s) => this.renameOver(s, from, to));
   }
 
   list(path: string): Promise<string[]> {
-    return this.file('list', path, (s) => call<{ filename: string }[]>((cb) => s.readdir(path, cb)).then(
+    return this.file('list', path, (s) => req<{ filename: string }[]>(s, (cb) => s.readdir(path, cb)).then(
       (entries) => entries.map((e) => e.filename).filter((n) => n !== '.' && n !== '..').sort(),
       (e: unknown) => {
         // Missing or not a folder: empty, like the local executor; refused access is an error.
@@ -258,21 +260,26 @@ export class SshExecutor implements Executor {
 
   /** Rename over an existing target atomically: OpenSSH's posix-rename, else mv on the server. */
   private async renameOver(s: SFTPWrapper, from: string, to: string): Promise<void> {
-    const done = await extension(() => call((cb) => s.ext_openssh_rename(from, to, cb)));
+    const done = await extension(() => req(s, (cb) => s.ext_openssh_rename(from, to, cb)));
     if (!done) await this.run(['mv', '-f', '--', from, to], { timeoutMs: 60_000 });
   }
 
   /** One SFTP operation on an absolute path, with the command timeout and errors naming the server. */
-  private file<T>(op: string, path: string, fn: (s: SFTPWrapper) => Promise<T>): Promise<T> {
+  private async file<T>(op: string, path: string, fn: (s: SFTPWrapper) => Promise<T>): Promise<T> {
     checkPath(path);
     return this.connection.busy(async () => {
-      const s = await this.connection.sftp();
+      let session: SFTPWrapper | undefined;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new AegirError('ERR_TIMEOUT', { what: `SFTP ${op} of ${path} on "@${this.server}"`, seconds: this.commandTimeoutMs / 1000, server: this.server })), this.commandTimeoutMs);
+        timer = setTimeout(() => {
+          reject(new AegirError('ERR_TIMEOUT', { what: `SFTP ${op} of ${path} on "@${this.server}"`, seconds: this.commandTimeoutMs / 1000, server: this.server }));
+          // A stuck session is ended, which fails its pending requests; the next operation starts a new one.
+          if (session) this.connection.endSftp(session);
+        }, this.commandTimeoutMs);
       });
+      const work = this.connection.sftp().then((s) => { session = s; return fn(s); });
       try {
-        return await Promise.race([fn(s), timeout]);
+        return await Promise.race([work, timeout]);
       } catch (e) {
         if (isAegirError(e)) throw e;
         const status = statusOf(e);
@@ -288,61 +295,6 @@ export class SshExecutor implements Executor {
   }
 }
 
-/**
- * Send a signal request on a session channel. ssh2 1.17's `channel.signal()`
- * does nothing once standard input was ended (it checks the stream's
- * writable flag; see mscdex/ssh2 pull request 1510), and input is always
- * ended right away, so the request goes to its protocol directly while the
- * channel is open; the public method is the fallback.
- */
-function sendSignal(channel: ClientChannel, name: string): void {
-  const c = channel as unknown as {
-    outgoing?: { id?: unknown; state?: unknown };
-    _client?: { _protocol?: { signal?: (id: number, signal: string) => void } };
-  };
-  const protocol = c._client?._protocol;
-  const { id, state } = c.outgoing ?? {};
-  if (typeof id === 'number' && (state === 'open' || state === 'eof') && typeof protocol?.signal === 'function') protocol.signal(id, name);
-  else channel.signal(name);
-}
-
-/**
- * Standard error of a command that starts with the PID_MARKER line: the
- * line is taken out, the rest kept (at most 64 KiB).
- */
-class StderrWithPid {
-  pid: number | undefined;
-  private head = '';
-  private searching = true;
-  private readonly chunks: Buffer[] = [];
-  private bytes = 0;
-
-  push(chunk: Buffer, onPid: (pid: number) => void): void {
-    if (this.searching) {
-      this.head += chunk.toString('latin1');
-      const m = new RegExp(`(^|\\n)${PID_MARKER}(\\d+)\\n`).exec(this.head);
-      if (!m && this.head.length < 4096) return;
-      this.searching = false;
-      let rest = this.head;
-      if (m) {
-        this.pid = Number(m[2]);
-        rest = this.head.slice(0, m.index + m[1]!.length) + this.head.slice(m.index + m[0].length);
-        onPid(this.pid);
-      }
-      this.head = '';
-      chunk = Buffer.from(rest, 'latin1');
-    }
-    if (this.bytes < 65536 && chunk.length) {
-      this.chunks.push(chunk);
-      this.bytes += chunk.length;
-    }
-  }
-
-  text(): string {
-    return Buffer.concat([...(this.searching ? [Buffer.from(this.head, 'latin1')] : []), ...this.chunks]).toString('utf8');
-  }
-}
-
 /** Available bytes from `df -P -B1` output (the last line; file system names may hold spaces). */
 export function parseDfAvailable(out: string): number | undefined {
   const line = out.trim().split('\n').at(-1) ?? '';
@@ -354,86 +306,5 @@ export function parseDfAvailable(out: string): number | undefined {
 function checkPath(path: string): void {
   if (typeof path !== 'string' || !path.startsWith('/') || path.includes('\0')) {
     throw new AegirError('ERR_PATH_INVALID', { path: String(path).replace(/\0/g, '\\0').slice(0, 200), problem: 'paths on a remote server must be absolute and without NUL bytes' });
-  }
-}
-
-/** The SFTP status code of a failed request, undefined for other failures (connection lost). */
-function statusOf(e: unknown): number | undefined {
-  const code = (e as { code?: unknown } | undefined)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-/** A node-style callback call as a promise. */
-function call<T = void>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    fn((err, value) => (err ? reject(err) : resolve(value as T)));
-  });
-}
-
-/** Run an OpenSSH SFTP extension; false when the server lacks it (ssh2 throws at once then). */
-async function extension(fn: () => Promise<unknown>): Promise<boolean> {
-  let p: Promise<unknown>;
-  try {
-    p = fn();
-  } catch {
-    return false;
-  }
-  await p;
-  return true;
-}
-
-/**
- * Wait for a promise unless `signal` fires first; a value that arrives after
- * giving up is handed to `late` (a channel to shut, so that nothing runs
- * unwatched).
- */
-function abortable<T>(p: Promise<T>, signal: AbortSignal, late: (value: T) => void): Promise<T> {
-  if (signal.aborted) {
-    p.then(late, () => undefined);
-    return Promise.reject(signal.reason as Error);
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => { p.then(late, () => undefined); reject(signal.reason as Error); };
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      // After an abort, onAbort has already handed the value to `late`.
-      (v) => { signal.removeEventListener('abort', onAbort); if (!signal.aborted) resolve(v); },
-      (e: unknown) => { signal.removeEventListener('abort', onAbort); reject(e as Error); },
-    );
-  });
-}
-
-/** A counting semaphore whose waits can be cancelled. */
-class Slots {
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private free: number) {}
-
-  acquire(signal: AbortSignal): Promise<() => void> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason as Error);
-      let released = false;
-      const grant = (): void => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(() => {
-          if (released) return;
-          released = true;
-          const next = this.waiting.shift();
-          if (next) next(); else this.free++;
-        });
-      };
-      const onAbort = (): void => {
-        const i = this.waiting.indexOf(grant);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(signal.reason as Error);
-      };
-      if (this.free > 0) {
-        this.free--;
-        grant();
-        return;
-      }
-      this.waiting.push(grant);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
   }
 }

@@ -2,7 +2,7 @@ import type { Kernel } from '../../../core/kernel/kernel.js';
 import type { Logger } from '../../../core/logger/logger.js';
 import { ContextStore } from '../context/store.js';
 import type { ServerContext } from '../context/types.js';
-import { LocalExecutor } from '../executor/local.js';
+import { executorFor } from '../executor/pool.js';
 import type { Executor } from '../executor/types.js';
 import { Secrets } from '../service/secrets.js';
 import type { SiteTaskContext } from './site-context.js';
@@ -10,8 +10,10 @@ import type { SiteTaskContext } from './site-context.js';
 /** Makes the executor of a server (local, or over SSH). */
 export type ExecutorFactory = (server: ServerContext) => Executor | Promise<Executor>;
 
-/** The default factory: local servers only until the SSH executor is wired in. */
-export const localExecutors: ExecutorFactory = (server) => new LocalExecutor(server.name);
+/** The executors of the back end: local for localhost, over SSH (host key pinned) for other servers. */
+export function executors(home: string): ExecutorFactory {
+  return (server) => executorFor(server, home);
+}
 
 /** What opening a site task needs. */
 export interface OpenSiteTask {
@@ -31,7 +33,7 @@ export async function openSiteTask(o: OpenSiteTask): Promise<SiteTaskContext> {
   const platform = contexts.get(site.platform, 'platform');
   const appServer = contexts.get(platform.server, 'server');
   const dbServer = contexts.get(site.dbServer, 'server');
-  const make = o.executors ?? localExecutors;
+  const make = o.executors ?? executors(o.home);
   const appExec = await make(appServer);
   const dbExec = dbServer.name === appServer.name ? appExec : await make(dbServer);
   return {
