@@ -6,6 +6,7 @@
 import { main as boot } from './boot.js';
 import { main as cliStatus } from './cli-status.js';
 import { main as hooks } from './hooks.js';
+import { main as provision } from './provision.js';
 import { main as serveMemory } from './serve-memory.js';
 import { main as web } from './web.js';
 import { fmt, machine, verdict, type Figure } from './util.js';
@@ -16,6 +17,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => Promise<
   { name: 'boot', run: boot },
   { name: 'serve-memory', run: serveMemory },
   { name: 'web', run: web },
+  { name: 'provision', run: provision },
 ];
 
 function table(rows: readonly (readonly string[])[]): string {
