@@ -1,8 +1,11 @@
 import { defineModule } from '../../core/modules/definition.js';
+import { provisionBackup } from './commands/backup.js';
+import { provisionBackupDelete } from './commands/backup-delete.js';
 import { provisionInstall } from './commands/install.js';
+import { provisionRestore } from './commands/restore.js';
 import { provisionProxy } from './commands/proxy.js';
 import { provisionSave } from './commands/save.js';
-import { provisionDelete, provisionDisable, provisionEnable, provisionLoginReset } from './commands/site-tasks.js';
+import { provisionClone, provisionDelete, provisionDisable, provisionEnable, provisionLoginReset, provisionMigrate } from './commands/site-tasks.js';
 import { provisionVerify } from './commands/verify.js';
 import { provisionHooks } from './hooks.js';
 import { builtinApp } from './service/app/builtin.js';
@@ -21,7 +24,8 @@ export default defineModule({
       for (const s of [sqliteDb, mysqlDb, builtinHttp, nginxHttp, apacheHttp, builtinApp, supervisordApp]) add(s);
     });
     api.on('cli.commands', (add) => {
-      for (const c of [provisionSave, provisionInstall, provisionVerify, provisionProxy, provisionDelete, provisionDisable, provisionEnable, provisionLoginReset]) add(c);
+      for (const c of [provisionSave, provisionInstall, provisionVerify, provisionProxy, provisionDelete, provisionDisable, provisionEnable, provisionLoginReset, provisionMigrate, provisionClone]) add(c);
+      for (const c of [provisionBackup, provisionRestore, provisionBackupDelete]) add(c);
     });
   },
 });

@@ -6,6 +6,7 @@ import { Journal } from '../task/journal.js';
 import { recoverTask, runTask } from '../task/runner.js';
 import { platformAegir, type SiteTaskContext } from '../task/site-context.js';
 import { deleteSteps, switchSteps } from '../task/site-delete.js';
+import { moveSteps, unavailableMs } from '../task/site-migrate.js';
 import type { TaskStep } from '../task/step.js';
 import { contextName, homeOf, siteTask } from './common.js';
 import { deletePlatform } from './platform.js';
@@ -79,5 +80,45 @@ export const provisionLoginReset = defineCommand({
     const { stdout } = await platformAegir(t, [`--uri=${t.site.name}`, 'user-login', '--uid=1', '--format=json']);
     const link = JSON.parse(stdout) as Json;
     return { data: link, text: `${typeof link === 'object' && link && 'url' in link ? String((link as { url: unknown }).url) : stdout.trim()}\n` };
+  },
+});
+
+/** `aegir @site provision-migrate`: move a site to another platform, db server or name. */
+export const provisionMigrate = defineCommand({
+  name: 'provision-migrate',
+  description: 'Move the site of the @context to another platform (same server), database server or name: maintenance page, dump, copy, import, target updatedb, switch, check, then remove the old copy. Reports how long the site was unavailable.',
+  bootstrap: 'backend',
+  options: {
+    platform: { type: 'string', description: 'Target platform context', valueName: '@PLATFORM' },
+    'db-server': { type: 'string', description: 'Target database server context', valueName: '@SERVER' },
+    'new-name': { type: 'string', description: 'New domain of the site', valueName: 'DOMAIN' },
+  },
+  examples: ['aegir @example.com provision-migrate --platform=@platform_new'],
+  async run(ctx) {
+    const t = await runSiteTask(ctx, 'provision-migrate', 'migrate', moveSteps(false), {
+      platform: ctx.options.platform, dbServer: ctx.options['db-server'], newName: ctx.options['new-name'],
+    });
+    const down = unavailableMs(t);
+    ctx.logger.success(`Migrated ${t.site.name}${down !== undefined ? `; it showed the maintenance page for ${down} ms` : ''}.`);
+    return { data: { site: ctx.options['new-name'] ?? t.site.name, unavailableMs: down ?? null } };
+  },
+});
+
+/** `aegir @site provision-clone --new-name=DOMAIN`: a copy of a site under another name. */
+export const provisionClone = defineCommand({
+  name: 'provision-clone',
+  description: 'Copy the site of the @context under a new name (optionally onto another platform or db server), with its own database and salt; the original stays served.',
+  bootstrap: 'backend',
+  options: {
+    'new-name': { type: 'string', description: 'Domain of the clone', valueName: 'DOMAIN', required: true },
+    platform: { type: 'string', description: 'Platform of the clone (default: the same)', valueName: '@PLATFORM' },
+    'db-server': { type: 'string', description: 'Database server of the clone (default: the same)', valueName: '@SERVER' },
+  },
+  async run(ctx) {
+    await runSiteTask(ctx, 'provision-clone', 'clone', moveSteps(true), {
+      platform: ctx.options.platform, dbServer: ctx.options['db-server'], newName: ctx.options['new-name'],
+    });
+    ctx.logger.success(`Cloned to ${ctx.options['new-name']}.`);
+    return { data: { site: ctx.options['new-name'] } };
   },
 });
