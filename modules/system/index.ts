@@ -9,6 +9,7 @@ import { pmDisable, pmEnable, pmList, pmUninstall } from './commands/pm.js';
 import { serve } from './commands/serve.js';
 import { siteInstall } from './commands/site-install.js';
 import { sqlDump } from './commands/sql-dump.js';
+import { sqlImport } from './commands/sql-import.js';
 import { status } from './commands/status.js';
 import { updatedb, updatedbStatus } from './commands/updatedb.js';
 import { systemRoutes } from './routes/admin.js';
@@ -16,7 +17,7 @@ import type {} from '../user/hooks.js';
 
 const commands = [
   help, status, siteInstall, pmList, pmEnable, pmDisable, pmUninstall, updatedb, updatedbStatus,
-  cacheClear, configGet, configSet, configDelete, configList, sqlDump, cron, hookList, serve, platformInfo,
+  cacheClear, configGet, configSet, configDelete, configList, sqlDump, sqlImport, cron, hookList, serve, platformInfo,
 ];
 
 /** The system module: core commands and the site's basic configuration. */
