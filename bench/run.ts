@@ -3,9 +3,11 @@
 // "over", and its ratio to the baseline measured in the same run. Figures
 // are reported, never asserted: the exit status is 0 whether targets are met
 // or not, and 1 only when a benchmark could not run at all.
+import { main as backup } from './backup.js';
 import { main as boot } from './boot.js';
 import { main as cliStatus } from './cli-status.js';
 import { main as hooks } from './hooks.js';
+import { main as migrate } from './migrate.js';
 import { main as provision } from './provision.js';
 import { main as serveMemory } from './serve-memory.js';
 import { main as web } from './web.js';
@@ -18,6 +20,8 @@ const benchmarks: readonly { readonly name: string; readonly run: () => Promise<
   { name: 'serve-memory', run: serveMemory },
   { name: 'web', run: web },
   { name: 'provision', run: provision },
+  { name: 'backup', run: backup },
+  { name: 'migrate', run: migrate },
 ];
 
 function table(rows: readonly (readonly string[])[]): string {

@@ -5,6 +5,7 @@ import { AegirError } from '../errors/aegir-error.js';
 import { findProgram, runProgram } from '../util/exec.js';
 import type { DatabaseSettings } from './db-url.js';
 import { writeOptionFile } from './mysql-options.js';
+import { writePortableDump } from './portable-dump.js';
 
 /**
  * Write an SQL dump of a site database to `out`: for SQLite, schema and rows
@@ -27,15 +28,16 @@ export async function dumpDatabase(db: Knex, settings: DatabaseSettings, out: Wr
   }
 }
 
-/** Dump to a file created with mode 0600 (dumps hold user data and password hashes). */
-export async function dumpDatabaseToFile(db: Knex, settings: DatabaseSettings, path: string): Promise<void> {
+/** Dump to a file created with mode 0600 (dumps hold user data and password hashes); `portable` for the JSON-lines dump either driver imports. */
+export async function dumpDatabaseToFile(db: Knex, settings: DatabaseSettings, path: string, portable = false): Promise<void> {
   // An existing file keeps its mode on open; set 0600 before a byte is written.
   const fd = openSync(path, 'w', 0o600);
   fchmodSync(fd, 0o600);
   const out = createWriteStream(path, { fd });
   const done = new Promise<void>((resolve, reject) => { out.on('finish', () => resolve()); out.on('error', reject); });
   try {
-    await dumpDatabase(db, settings, out);
+    if (portable) await writePortableDump(db, settings.driver, out);
+    else await dumpDatabase(db, settings, out);
   } finally {
     out.end();
   }

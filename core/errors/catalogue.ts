@@ -56,6 +56,7 @@ export const catalogue = define({
   ERR_DB_UNREACHABLE: (f) => `Cannot reach the ${f.driver} database ${f.target}: ${f.problem}.`,
   ERR_DB_QUERY: (f) => `Database query failed: ${f.problem}.`,
   ERR_SCHEMA_INVALID: (f) => `Schema of module "${f.module}" is invalid: ${f.problem}.`,
+  ERR_DUMP_INVALID: (f) => `Dump ${f.file} cannot be imported: ${f.problem}. Nothing was imported; make the dump again with "aegir sql-dump".`,
   ERR_TABLE_EXISTS: (f) => `Table "${f.table}" of module "${f.module}" already exists in the site database. Drop it or uninstall the module that owns it.`,
   ERR_TOOL_MISSING: (f) => `The command "${f.tool}" is needed for ${f.purpose} but was not found. Install ${f.package}.`,
   ERR_TOOL_FAILED: (f) => `${f.tool} failed (exit ${f.code}): ${f.problem}`,

@@ -116,6 +116,28 @@ for (const driver of DRIVERS) {
       expect(await labels()).to.deep.equal(tricky);
     });
 
+    it('sql-dump --portable writes JSON lines that sql-import reads back, from a file and from standard input', async () => {
+      const portable = join(tc.root, 'dump.jsonl');
+      const d = await cli(tc.root, ['--uri=site.test', 'sql-dump', '--portable', `--result-file=${portable}`]);
+      expect(d.code, show(d)).to.equal(0);
+      expect(JSON.parse(readFileSync(portable, 'utf8').split('\n')[0]!)).to.deep.include({ format: 'aegir-portable-dump', from: driver });
+      const before = await tables();
+      for (const stdin of [undefined, readFileSync(portable, 'utf8')]) {
+        await scramble();
+        const r = await run([`--file=${stdin === undefined ? portable : '-'}`], stdin);
+        expect(r.code, show(r)).to.equal(0);
+        expect(await labels()).to.deep.equal(tricky);
+        expect(await tables()).to.deep.equal(before);
+      }
+      // A portable dump cut short is refused whole: nothing is dropped.
+      writeFileSync(portable, readFileSync(portable, 'utf8').split('\n').slice(0, -3).join('\n'));
+      await scramble();
+      const r = await run([`--file=${portable}`]);
+      expect(errorCode(r)).to.equal('ERR_DUMP_INVALID');
+      expect(await labels()).to.include('added later');
+      expect(await tables()).to.include('extra_table');
+    });
+
     it('refuses a file that does not exist', async () => {
       const r = await run([`--file=${join(tc.root, 'nope.sql')}`]);
       expect(r.code, show(r)).to.equal(2);

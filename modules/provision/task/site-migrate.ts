@@ -32,6 +32,16 @@ const targetSite = (ctx: SiteTaskContext): SiteProvisionContext => ({ ...ctx.sit
 const cli = (ctx: SiteTaskContext, root: string, args: string[], input?: string) =>
   ctx.appExec.run([ctx.appExec.local ? process.execPath : 'node', `${root}/bin/aegir`, ...args], { cwd: root, timeoutMs: 30 * 60_000, ...(input !== undefined ? { input } : {}) });
 
+/** Whether only the database moves: the site stays in its folder on its platform. */
+const inPlace = (ctx: SiteTaskContext): boolean => targetDir(ctx) === siteDirOf(ctx);
+
+/** Remove SQLite database files (with their journals) from a site folder's private/. */
+async function removeSqliteFiles(ctx: SiteTaskContext, dir: string): Promise<void> {
+  for (const f of await ctx.appExec.list(`${dir}/private`)) {
+    if (/\.sqlite(3)?(-wal|-shm|-journal)?$|\.db$/.test(f)) await ctx.appExec.remove(`${dir}/private/${f}`);
+  }
+}
+
 function moveTarget(ctx: SiteTaskContext): MoveTarget {
   const o = ctx.options;
   const platform = ctx.contexts.get(String(o.platform ?? ctx.platform.name).replace(/^@/, ''), 'platform');
@@ -68,8 +78,9 @@ export function moveSteps(clone: boolean): readonly { weight: number; step: Task
             throw new AegirError('ERR_CONTEXT_INVALID', { name: ctx.site.name, problem: 'nothing to migrate: give --platform, --db-server or --new-name' });
           }
           if (target.name !== ctx.site.name && ctx.contexts.find(target.name)) throw new AegirError('ERR_SITE_EXISTS', { site: target.name });
-          if (target.platform.name === ctx.platform.name && target.name === ctx.site.name) {
-            throw new AegirError('ERR_CONTEXT_INVALID', { name: ctx.site.name, problem: 'moving only the database on the same platform and name is not supported yet: migrate to another platform or name' });
+          if (target.platform.name === ctx.platform.name && target.name === ctx.site.name
+            && service(ctx, ctx.dbServer, 'db').impl.type === 'sqlite' && service(ctx, target.dbServer, 'db').impl.type === 'sqlite') {
+            throw new AegirError('ERR_CONTEXT_INVALID', { name: ctx.site.name, problem: 'a SQLite database lives in the site\'s own folder, so another SQLite server changes nothing: give a MySQL --db-server, or another --platform' });
           }
           if (!(await ctx.appExec.exists(join(target.platform.root, 'profiles', ctx.site.profile, 'module.json')))) {
             throw new AegirError('ERR_PROFILE_MISSING', { platform: target.platform.name, profile: ctx.site.profile, available: (await ctx.appExec.list(join(target.platform.root, 'profiles'))).join(', ') || 'none' });
@@ -89,7 +100,9 @@ export function moveSteps(clone: boolean): readonly { weight: number; step: Task
         async run(ctx) {
           const dir = (await ctx.appExec.run(['mktemp', '-d', '/tmp/aegir-move-XXXXXXXX'])).stdout.trim();
           st(ctx).workDir = dir;
-          await cli(ctx, ctx.platform.root, [`--uri=${ctx.site.name}`, 'sql-dump', `--result-file=${dir}/database.sql`, '-q']);
+          // SQL speaks one driver's dialect; between SQLite and MySQL the dump is the portable one.
+          const portable = service(ctx, ctx.dbServer, 'db').impl.type !== service(ctx, st(ctx).target.dbServer, 'db').impl.type;
+          await cli(ctx, ctx.platform.root, [`--uri=${ctx.site.name}`, 'sql-dump', `--result-file=${dir}/database.sql`, ...(portable ? ['--portable'] : []), '-q']);
         },
         async undo(ctx) {
           if (st(ctx)?.workDir) await ctx.appExec.remove(st(ctx).workDir!);
@@ -100,16 +113,25 @@ export function moveSteps(clone: boolean): readonly { weight: number; step: Task
       weight: 40,
       step: {
         name: 'copy',
-        title: 'Copy the site\'s folder to the target platform',
+        title: 'Copy the site\'s folder to the target platform (or keep its settings, when only the database moves)',
         async run(ctx) {
+          if (inPlace(ctx)) {
+            // Only the database moves: keep the settings to put back.
+            await ctx.appExec.run(['cp', '-p', '--', `${siteDirOf(ctx)}/settings.json`, `${st(ctx).workDir}/settings.json`]);
+            return;
+          }
           await ctx.appExec.run(['cp', '-a', '--', siteDirOf(ctx), targetDir(ctx)], { timeoutMs: 60 * 60_000 });
           // The database comes from the dump, never from copied database files.
-          for (const f of await ctx.appExec.list(`${targetDir(ctx)}/private`)) {
-            if (/\.sqlite(3)?(-wal|-shm)?$|\.db$/.test(f)) await ctx.appExec.remove(`${targetDir(ctx)}/private/${f}`);
-          }
+          await removeSqliteFiles(ctx, targetDir(ctx));
         },
         async undo(ctx) {
-          if (st(ctx) && targetDir(ctx) !== siteDirOf(ctx)) await ctx.appExec.remove(targetDir(ctx));
+          if (!st(ctx)) return;
+          if (!inPlace(ctx)) return ctx.appExec.remove(targetDir(ctx));
+          const saved = `${st(ctx).workDir}/settings.json`;
+          if (!(await ctx.appExec.exists(saved))) return;
+          await ctx.appExec.run(['cp', '-p', '--', saved, `${siteDirOf(ctx)}/settings.json`]);
+          // A SQLite database the import made beside the site's own MySQL one.
+          if (service(ctx, ctx.dbServer, 'db').impl.type !== 'sqlite') await removeSqliteFiles(ctx, siteDirOf(ctx));
         },
       },
     },
@@ -230,7 +252,8 @@ export function moveSteps(clone: boolean): readonly { weight: number; step: Task
         commit: true,
         async run(ctx) {
           const s = st(ctx);
-          if (targetDir(ctx) !== siteDirOf(ctx)) await ctx.appExec.remove(siteDirOf(ctx));
+          if (!inPlace(ctx)) await ctx.appExec.remove(siteDirOf(ctx));
+          else if (service(ctx, ctx.dbServer, 'db').impl.type === 'sqlite') await removeSqliteFiles(ctx, siteDirOf(ctx));
           const old = ctx.secrets.get(siteDbSecret(ctx.site.name));
           if (old) {
             const dbs = service(ctx, ctx.dbServer, 'db');

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { basename, isAbsolute, resolve } from 'node:path';
 import { defineCommand, type CommandContext, type CommandResult } from '../../../core/cli/command.js';
@@ -8,6 +9,7 @@ import { writeOptionFile } from '../../../core/database/mysql-options.js';
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import type { Knex } from 'knex';
 import { openDatabase } from '../../../core/database/connect.js';
+import { importPortableDump, isPortableDump } from '../../../core/database/portable-dump.js';
 import { readSettings, type Settings } from '../../../core/settings/settings.js';
 import { chmodSync } from 'node:fs';
 import { findProgram, runProgram } from '../../../core/util/exec.js';
@@ -78,7 +80,7 @@ async function importIntoMysql(site: ImportTarget, sql: string, file: string): P
 /** `aegir sql-import`: replace the site database with an SQL dump, into the site's own database only. */
 export const sqlImport = defineCommand({
   name: 'sql-import',
-  description: 'Replace the site database with an SQL dump (from sql-dump): its tables are dropped and the dump imported into the site\'s own database only. SQLite: one transaction; a failing dump changes nothing.',
+  description: 'Replace the site database with a dump from sql-dump (SQL of the same driver, or a --portable dump from either): its tables are dropped and the dump imported into the site\'s own database only. SQLite: one transaction; a failing dump changes nothing. A portable dump is checked whole before anything changes.',
   options: {
     file: { type: 'string', description: 'The dump to import, or - for standard input', valueName: 'PATH', required: true },
   },
@@ -105,26 +107,42 @@ export const sqlImport = defineCommand({
 });
 
 async function importInto(ctx: CommandContext, site: ImportTarget): Promise<CommandResult> {
-  {
-    const given = ctx.options.file as string;
-    let sql: string;
-    let file = 'standard input';
-    if (given === '-') {
-      sql = await ctx.readStdin();
-    } else {
-      file = isAbsolute(given) ? given : resolve(ctx.cwd, given);
-      if (!existsSync(file) || !statSync(file).isFile()) throw new AegirError('ERR_CLI_OPTION_VALUE', { option: 'file', command: 'sql-import', problem: `${file} is not a readable file` });
-      sql = readFileSync(file, 'utf8');
-    }
-    const started = Date.now();
-    const driver = site.settings.database.driver;
-    if (driver === 'sqlite') {
-      const statements = await importIntoSqlite(site, sql, file);
-      ctx.logger.success(`Imported ${statements} statements from ${file} in ${Date.now() - started} ms.`);
-      return { data: { file, driver, statements, bytes: Buffer.byteLength(sql) } };
-    }
-    const dropped = await importIntoMysql(site, sql, file);
-    ctx.logger.success(`Imported ${file} into the site's database (${dropped} previous tables dropped) in ${Date.now() - started} ms.`);
-    return { data: { file, driver, dropped, bytes: Buffer.byteLength(sql) } };
+  const given = ctx.options.file as string;
+  let sql: string | undefined;
+  let file = 'standard input';
+  if (given === '-') {
+    sql = await ctx.readStdin();
+  } else {
+    file = isAbsolute(given) ? given : resolve(ctx.cwd, given);
+    if (!existsSync(file) || !statSync(file).isFile()) throw new AegirError('ERR_CLI_OPTION_VALUE', { option: 'file', command: 'sql-import', problem: `${file} is not a readable file` });
+  }
+  const started = Date.now();
+  const driver = site.settings.database.driver;
+  if (isPortableDump(sql ?? headOf(file))) {
+    const text = sql;
+    const lines = text !== undefined ? async function* () { yield* text.split('\n'); } : () => createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    const r = await importPortableDump(site.db, driver, lines, file);
+    ctx.logger.success(`Imported ${r.tables} tables and ${r.rows} rows from the portable dump ${file} (${r.dropped} previous tables dropped) in ${Date.now() - started} ms.`);
+    return { data: { file, driver, format: 'portable', tables: r.tables, rows: r.rows, dropped: r.dropped } };
+  }
+  sql ??= readFileSync(file, 'utf8');
+  if (driver === 'sqlite') {
+    const statements = await importIntoSqlite(site, sql, file);
+    ctx.logger.success(`Imported ${statements} statements from ${file} in ${Date.now() - started} ms.`);
+    return { data: { file, driver, statements, bytes: Buffer.byteLength(sql) } };
+  }
+  const dropped = await importIntoMysql(site, sql, file);
+  ctx.logger.success(`Imported ${file} into the site's database (${dropped} previous tables dropped) in ${Date.now() - started} ms.`);
+  return { data: { file, driver, dropped, bytes: Buffer.byteLength(sql) } };
+}
+
+/** The first bytes of a file, to tell a portable dump from SQL. */
+function headOf(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(64);
+    return buf.subarray(0, readSync(fd, buf, 0, 64, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
   }
 }
