@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { AegirError } from '../errors/aegir-error.js';
 
 /** How to run an external program. */
 export interface RunOptions {
   /** Kill it after this long (default 10 minutes). */
   readonly timeoutMs?: number;
-  /** Text or bytes to write to its standard input, then close it. */
-  readonly input?: string | Buffer;
+  /** Text, bytes or a stream to write to its standard input, then close it. */
+  readonly input?: string | Buffer | Readable;
   /** Send its standard output here instead of collecting it. */
   readonly stdout?: Writable;
   readonly env?: NodeJS.ProcessEnv;
@@ -38,7 +38,8 @@ export function runProgram(program: string, args: readonly string[], opts: RunOp
     else child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => { if (err.reduce((n, b) => n + b.length, 0) < 65536) err.push(c); });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
+    if (opts.input instanceof Readable) opts.input.pipe(child.stdin);
+    else child.stdin.end(opts.input ?? '');
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       if (e.code === 'ENOENT') reject(new AegirError('ERR_TOOL_MISSING', { tool: program, purpose: 'this operation', package: `the package that provides ${program}` }));

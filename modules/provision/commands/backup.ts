@@ -1,19 +1,6 @@
-import { defineCommand, type CommandContext } from '../../../core/cli/command.js';
-import { Journal } from '../task/journal.js';
-import { recoverTask } from '../task/runner.js';
+import { defineCommand } from '../../../core/cli/command.js';
 import { runBackup } from '../task/site-backup.js';
-import type { SiteTaskContext } from '../task/site-context.js';
-import { homeOf, siteTask } from './common.js';
-import { stepsForTask } from './tasks.js';
-
-/** Open the site's task context and undo an interrupted task on it first. */
-export async function openAndRecover(ctx: CommandContext, command: string): Promise<SiteTaskContext> {
-  const t = await siteTask(ctx, command);
-  const home = homeOf(ctx);
-  const interrupted = Journal.interrupted(home, t.site.name);
-  if (interrupted) await recoverTask(home, interrupted, stepsForTask(t.kernel, interrupted.task), t, ctx.logger);
-  return t;
-}
+import { openAndRecover } from './common.js';
 
 /** `aegir @site provision-backup`: a checked archive of the site's database and files. */
 export const provisionBackup = defineCommand({

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { defineCommand } from '../../../core/cli/command.js';
 import { runRestore } from '../task/site-restore.js';
-import { openAndRecover } from './backup.js';
+import { openAndRecover } from './common.js';
 
 /** `aegir @site provision-restore --file=PATH`: put the site back as a backup has it. */
 export const provisionRestore = defineCommand({

@@ -2,16 +2,14 @@ import { defineCommand, type CommandContext } from '../../../core/cli/command.js
 import type { Json } from '../../../core/config/config-store.js';
 import { composeSteps } from '../task/compose.js';
 import type { StepContribution } from '../task/contributions.js';
-import { Journal } from '../task/journal.js';
-import { recoverTask, runTask } from '../task/runner.js';
+import { runTask } from '../task/runner.js';
 import { platformAegir, type SiteTaskContext } from '../task/site-context.js';
 import { deleteSteps, switchSteps } from '../task/site-delete.js';
 import { moveSteps, unavailableMs } from '../task/site-migrate.js';
 import type { TaskStep } from '../task/step.js';
-import { contextName, homeOf, siteTask } from './common.js';
+import { contextName, homeOf, openAndRecover, siteTask } from './common.js';
 import { deletePlatform } from './platform.js';
 import { typeOfName } from '../context/validate.js';
-import { stepsForTask } from './tasks.js';
 
 /** Open the site, undo an interrupted task on it, run a task's steps; returns the task context. */
 export async function runSiteTask(
@@ -19,11 +17,8 @@ export async function runSiteTask(
   own: readonly { weight: number; step: TaskStep<SiteTaskContext> }[],
   options: Record<string, string | number | boolean | undefined> = {},
 ): Promise<SiteTaskContext> {
-  const t = await siteTask(ctx, command, options);
-  const home = homeOf(ctx);
-  const interrupted = Journal.interrupted(home, t.site.name);
-  if (interrupted) await recoverTask(home, interrupted, stepsForTask(t.kernel, interrupted.task), t, ctx.logger);
-  await runTask({ task, context: t.site.name, steps: composeSteps(t.kernel, task, own), ctx: t, logger: ctx.logger, home, fault: ctx.env.AEGIR_FAULT });
+  const t = await openAndRecover(ctx, command, options);
+  await runTask({ task, context: t.site.name, steps: composeSteps(t.kernel, task, own), ctx: t, logger: ctx.logger, home: homeOf(ctx), fault: ctx.env.AEGIR_FAULT, notes: t.notes });
   return t;
 }
 
@@ -40,7 +35,6 @@ export const provisionDelete = defineCommand({
       return { data: { platform: name } };
     }
     const t = await runSiteTask(ctx, 'provision-delete', 'delete', deleteSteps);
-    t.contexts.delete(t.site.name);
     ctx.logger.success(`Deleted ${t.site.name}.`);
     return { data: { site: t.site.name } };
   },

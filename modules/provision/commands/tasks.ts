@@ -1,6 +1,7 @@
 import type { Kernel } from '../../../core/kernel/kernel.js';
 import { composeSteps } from '../task/compose.js';
 import { installSteps } from '../task/site-install.js';
+import { verifySteps } from '../task/site-verify.js';
 import { deleteSteps, switchSteps } from '../task/site-delete.js';
 import { moveSteps } from '../task/site-migrate.js';
 import { backupSteps } from '../task/site-backup.js';
@@ -13,6 +14,7 @@ import type { TaskStep } from '../task/step.js';
 export function stepsForTask(kernel: Kernel, task: string): TaskStep<SiteTaskContext>[] {
   switch (task) {
     case 'install': return composeSteps(kernel, 'install', installSteps);
+    case 'verify': return composeSteps(kernel, 'verify', verifySteps);
     case 'delete': return composeSteps(kernel, 'delete', deleteSteps);
     case 'disable': return composeSteps(kernel, 'disable', switchSteps(false));
     case 'enable': return composeSteps(kernel, 'enable', switchSteps(true));

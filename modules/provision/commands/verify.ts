@@ -6,10 +6,10 @@ import { Secrets } from '../service/secrets.js';
 import type { ServiceEnv } from '../service/types.js';
 import { verifyServerConnection } from '../executor/pool.js';
 import { executors } from '../task/open.js';
-import { checkServed } from '../task/checks.js';
-import { service } from '../task/site-context.js';
-import { aegirBinOf, contextName, homeOf, siteTask } from './common.js';
+import { verifySteps } from '../task/site-verify.js';
+import { aegirBinOf, contextName, homeOf } from './common.js';
 import { verifyPlatform } from './platform.js';
+import { runSiteTask } from './site-tasks.js';
 
 /** `aegir @context provision-verify`: check a server, platform or site and write its configuration. */
 export const provisionVerify = defineCommand({
@@ -42,12 +42,7 @@ export const provisionVerify = defineCommand({
     } else if (c.type === 'platform') {
       Object.assign(report, await verifyPlatform(ctx, name));
     } else {
-      const task = await siteTask(ctx, 'provision-verify');
-      const app = service(task, task.appServer, 'app');
-      const upstream = await app.impl.ensure(app.env, task.platform);
-      const http = service(task, task.appServer, 'http');
-      await http.impl.writeSite(http.env, task.site, task.platform, upstream);
-      await checkServed(task, task.site.enabled ? 200 : 503);
+      await runSiteTask(ctx, 'provision-verify', 'verify', verifySteps);
       report.served = 'yes';
     }
     ctx.logger.success(`@${name} verified.`);

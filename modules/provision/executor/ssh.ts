@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
+import { Readable } from 'node:stream';
 import type { ClientChannel, SFTPWrapper } from 'ssh2';
 import { AegirError, isAegirError } from '../../../core/errors/aegir-error.js';
 import type { ServerContext } from '../context/types.js';
@@ -123,7 +124,8 @@ export class SshExecutor implements Executor {
           server: this.server,
         }));
       }));
-      channel.end(opts.input ?? '');
+      if (opts.input instanceof Readable) opts.input.pipe(channel);
+      else channel.end(opts.input ?? '');
       if (stop.aborted) onStop();
     });
   }

@@ -1,9 +1,9 @@
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 /** How to run a command on a server. */
 export interface ExecOptions {
-  /** Written to the command's standard input (secrets go here, never in argv). */
-  readonly input?: string | Buffer;
+  /** Written to the command's standard input (secrets go here, never in argv); a stream is piped. */
+  readonly input?: string | Buffer | Readable;
   readonly cwd?: string;
   /** Extra environment variables (never secrets: /proc/<pid>/environ is readable by the same user). */
   readonly env?: Readonly<Record<string, string>>;

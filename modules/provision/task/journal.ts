@@ -1,6 +1,7 @@
 import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../../core/errors/aegir-error.js';
+import type { NoteValue } from './notes.js';
 
 /** What a running (or interrupted) task has done so far. */
 export interface JournalState {
@@ -12,6 +13,8 @@ export interface JournalState {
   readonly done: readonly string[];
   /** The step being run, if any: it may have done part of its work. */
   readonly current: string | null;
+  /** What the steps noted for their undo (see TaskNotes). */
+  readonly notes?: Readonly<Record<string, NoteValue>>;
 }
 
 function alive(pid: number): boolean {
@@ -89,6 +92,12 @@ export class Journal {
 
   finish(step: string): void {
     this.state = { ...this.state, done: [...this.state.done, step], current: null };
+    this.write();
+  }
+
+  /** Record the task's notes. */
+  note(notes: Readonly<Record<string, NoteValue>>): void {
+    this.state = { ...this.state, notes };
     this.write();
   }
 

@@ -5,6 +5,7 @@ import type { ServerContext } from '../context/types.js';
 import { executorFor } from '../executor/pool.js';
 import type { Executor } from '../executor/types.js';
 import { Secrets } from '../service/secrets.js';
+import { TaskNotes } from './notes.js';
 import type { SiteTaskContext } from './site-context.js';
 
 /** Makes the executor of a server (local, or over SSH). */
@@ -38,6 +39,6 @@ export async function openSiteTask(o: OpenSiteTask): Promise<SiteTaskContext> {
   const dbExec = dbServer.name === appServer.name ? appExec : await make(dbServer);
   return {
     home: o.home, kernel: o.kernel, contexts, secrets: new Secrets(o.home), logger: o.logger,
-    site, platform, appServer, dbServer, appExec, dbExec, state: new Map(), aegirBin: o.aegirBin, options: o.options ?? {},
+    site, platform, appServer, dbServer, appExec, dbExec, state: new Map(), notes: new TaskNotes(), aegirBin: o.aegirBin, options: o.options ?? {},
   };
 }

@@ -1,6 +1,7 @@
 import { AegirError, describe, isAegirError } from '../../../core/errors/aegir-error.js';
 import type { Logger } from '../../../core/logger/logger.js';
 import { Journal, type JournalState } from './journal.js';
+import type { TaskNotes } from './notes.js';
 import type { TaskStep } from './step.js';
 
 /** Where and how a task runs. */
@@ -21,6 +22,8 @@ export interface TaskRun<C> {
    * this process outright before the journal records it.
    */
   readonly fault?: string | undefined;
+  /** The task's notes, kept in its journal for an undo after a crash. */
+  readonly notes?: TaskNotes | undefined;
 }
 
 /** Parse $AEGIR_FAULT for one task: the 1-based step number and what to do there. */
@@ -38,6 +41,7 @@ function faultFor(fault: string | undefined, task: string): { step: number; mode
  */
 export async function runTask<C>(run: TaskRun<C>): Promise<void> {
   const journal = Journal.start(run.home, run.task, run.context);
+  run.notes?.attach((n) => journal.note(n));
   const fault = faultFor(run.fault, run.task);
   const done: TaskStep<C>[] = [];
   let current: TaskStep<C> | undefined;
@@ -75,18 +79,41 @@ export async function runTask<C>(run: TaskRun<C>): Promise<void> {
   }
 }
 
+/** What recovering an interrupted task did. */
+export interface Recovery {
+  /** Titles of the steps undone. */
+  readonly undone: readonly string[];
+  /** The task had passed its point of no return and was finished instead: the context may have changed or be gone. */
+  readonly finished: boolean;
+}
+
 /**
- * Undo an interrupted task (its process died): the steps its journal
- * recorded as done or under way, in reverse. Returns what was undone.
+ * Deal with an interrupted task (its process died). Before its point of no
+ * return, the steps its journal recorded as done or under way are undone
+ * in reverse. Once a commit step had started, going back would restore half
+ * a site, so that step and the ones after it run again to finish the task
+ * (their runs are safe to repeat); if finishing fails, the journal stays
+ * for the next try.
  */
-export async function recoverTask<C>(home: string, state: JournalState, steps: readonly TaskStep<C>[], ctx: C, logger: Logger): Promise<string[]> {
+export async function recoverTask<C>(home: string, state: JournalState, steps: readonly TaskStep<C>[], ctx: C, logger: Logger, notes?: TaskNotes): Promise<Recovery> {
   const journal = Journal.adopt(home, state);
+  notes?.load(state.notes);
   const names = [...state.done, ...(state.current ? [state.current] : [])];
+  const commitAt = steps.findIndex((s) => s.commit && names.includes(s.name));
+  if (commitAt >= 0) {
+    logger.warning(`Task ${state.task} of @${state.context} (pid ${state.pid}) was interrupted past its point of no return; finishing it first.`);
+    for (const step of steps.slice(commitAt)) {
+      logger.info(`Finishing: ${step.title}`);
+      await step.run(ctx);
+    }
+    journal.end();
+    return { undone: [], finished: true };
+  }
   const touched = steps.filter((s) => names.includes(s.name));
   logger.warning(`Task ${state.task} of @${state.context} (pid ${state.pid}) was interrupted; undoing its ${touched.length} step(s) first.`);
   const undone = await undoSteps(touched, ctx, logger);
   journal.end();
-  return undone;
+  return { undone, finished: false };
 }
 
 async function undoSteps<C>(steps: readonly TaskStep<C>[], ctx: C, logger: Logger): Promise<string[]> {

@@ -48,6 +48,6 @@ export const backupDeleteSteps: readonly TaskStep<SiteTaskContext>[] = [
 /** Run provision-backup-delete of `file` on an opened site task; returns the removed path. */
 export async function runBackupDelete(ctx: SiteTaskContext, file: string, fault?: string): Promise<string> {
   ctx.state.set('delete.request', file);
-  await runRefusable(() => runTask({ task: 'backup-delete', context: ctx.site.name, steps: backupDeleteSteps, ctx, logger: ctx.logger, home: ctx.home, fault }));
+  await runRefusable(() => runTask({ task: 'backup-delete', context: ctx.site.name, steps: backupDeleteSteps, ctx, logger: ctx.logger, home: ctx.home, fault, notes: ctx.notes }));
   return ctx.state.get('delete.file') as string;
 }

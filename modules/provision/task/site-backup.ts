@@ -102,7 +102,7 @@ export interface BackupResult {
 /** Run provision-backup on an opened site task (journal, rollback, $AEGIR_FAULT). */
 export async function runBackup(ctx: SiteTaskContext, fault?: string): Promise<BackupResult> {
   const started = Date.now();
-  await runRefusable(() => runTask({ task: 'backup', context: ctx.site.name, steps: composeSteps(ctx.kernel, 'backup', backupSteps), ctx, logger: ctx.logger, home: ctx.home, fault }));
+  await runRefusable(() => runTask({ task: 'backup', context: ctx.site.name, steps: composeSteps(ctx.kernel, 'backup', backupSteps), ctx, logger: ctx.logger, home: ctx.home, fault, notes: ctx.notes }));
   const file = ctx.state.get('backup.file') as string;
   return { file, bytes: await fileSize(ctx.appExec, file), members: (ctx.state.get('backup.members') as BackupMember[]).length, elapsedMs: Date.now() - started };
 }

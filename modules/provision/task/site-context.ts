@@ -6,6 +6,7 @@ import type { ExecOptions, ExecResult, Executor } from '../executor/types.js';
 import { serviceOf } from '../service/registry.js';
 import type { AppService, DbService, HttpService, ServiceEnv } from '../service/types.js';
 import type { Secrets } from '../service/secrets.js';
+import type { TaskNotes } from './notes.js';
 
 /** Everything a site task's steps share. */
 export interface SiteTaskContext {
@@ -23,6 +24,8 @@ export interface SiteTaskContext {
   readonly dbExec: Executor;
   /** Values steps hand to later steps (the planned database, the upstream, a backup file). */
   readonly state: Map<string, unknown>;
+  /** Facts the undo of a step needs even after the task's process died; kept in the journal. */
+  readonly notes: TaskNotes;
   /** The back end's own bin/aegir. */
   readonly aegirBin: string;
   /** Options of the task (from the command line or the front end). */

@@ -71,7 +71,7 @@ export const deleteSteps: readonly { weight: number; step: TaskStep<SiteTaskCont
     weight: 90,
     step: {
       name: 'purge',
-      title: 'Drop the site\'s database and remove its files for good',
+      title: 'Drop the site\'s database, remove its files and its context for good',
       commit: true,
       async run(ctx) {
         const db = storedDb(ctx);
@@ -81,6 +81,7 @@ export const deleteSteps: readonly { weight: number; step: TaskStep<SiteTaskCont
         }
         await ctx.appExec.remove(asideDir(ctx));
         ctx.secrets.delete(siteDbSecret(ctx.site.name));
+        if (ctx.contexts.find(ctx.site.name)) ctx.contexts.delete(ctx.site.name);
       },
     },
   },

@@ -2,227 +2,244 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../../core/errors/aegir-error.js';
-import { writeFileAtomic } from '../../../core/util/fs.js';
-import type { PlatformContext, ServerContext, SiteProvisionContext } from '../context/types.js';
+import { pipeBetween } from '../executor/transfer.js';
 import type { SiteDatabase } from '../service/types.js';
 import { checkServed } from './checks.js';
+import { changesServer, chooseTarget, dumpFor, inPlace, moveNote, noteMove, targetOf, writeAlias } from './move-target.js';
 import { siteDbSecret } from './site-install.js';
 import { appHostFor, service, siteDirOf, type SiteTaskContext } from './site-context.js';
 import type { TaskStep } from './step.js';
 
-/** Where a site goes: another platform, database server or name (any of them). */
-export interface MoveTarget {
-  readonly platform: PlatformContext;
-  readonly dbServer: ServerContext;
-  readonly name: string;
-}
+/** Run a platform's own command line on the server of a task context. */
+const cli = (t: SiteTaskContext, args: string[]) =>
+  t.appExec.run([t.appExec.local ? process.execPath : 'node', `${t.platform.root}/bin/aegir`, ...args], { cwd: t.platform.root, timeoutMs: 30 * 60_000 });
 
-/** What a migrate or clone carries between its steps. */
-interface MoveState {
-  target: MoveTarget;
-  workDir?: string;
-  db?: SiteDatabase;
-  unavailableSince?: number;
-  unavailableMs?: number;
-}
-
-const st = (ctx: SiteTaskContext): MoveState => ctx.state.get('move') as MoveState;
-const targetDir = (ctx: SiteTaskContext): string => `${st(ctx).target.platform.root}/sites/${st(ctx).target.name}`;
-const targetSite = (ctx: SiteTaskContext): SiteProvisionContext => ({ ...ctx.site, name: st(ctx).target.name, platform: st(ctx).target.platform.name, dbServer: st(ctx).target.dbServer.name });
-const cli = (ctx: SiteTaskContext, root: string, args: string[], input?: string) =>
-  ctx.appExec.run([ctx.appExec.local ? process.execPath : 'node', `${root}/bin/aegir`, ...args], { cwd: root, timeoutMs: 30 * 60_000, ...(input !== undefined ? { input } : {}) });
-
-/** Whether only the database moves: the site stays in its folder on its platform. */
-const inPlace = (ctx: SiteTaskContext): boolean => targetDir(ctx) === siteDirOf(ctx);
+const dbType = (t: SiteTaskContext): string => service(t, t.dbServer, 'db').impl.type;
 
 /** Remove SQLite database files (with their journals) from a site folder's private/. */
-async function removeSqliteFiles(ctx: SiteTaskContext, dir: string): Promise<void> {
-  for (const f of await ctx.appExec.list(`${dir}/private`)) {
-    if (/\.sqlite(3)?(-wal|-shm|-journal)?$|\.db$/.test(f)) await ctx.appExec.remove(`${dir}/private/${f}`);
+async function removeSqliteFiles(t: SiteTaskContext, dir: string): Promise<void> {
+  for (const f of await t.appExec.list(`${dir}/private`)) {
+    if (/\.sqlite(3)?(-wal|-shm|-journal)?$|\.db$/.test(f)) await t.appExec.remove(`${dir}/private/${f}`);
   }
 }
 
-function moveTarget(ctx: SiteTaskContext): MoveTarget {
-  const o = ctx.options;
-  const platform = ctx.contexts.get(String(o.platform ?? ctx.platform.name).replace(/^@/, ''), 'platform');
-  const dbServer = ctx.contexts.get(String(o.dbServer ?? ctx.dbServer.name).replace(/^@/, ''), 'server');
-  return { platform, dbServer, name: String(o.newName ?? ctx.site.name) };
+/** The new database's secret: under the new name, or beside the old one (`.next`) when the name stays. */
+const nextSecret = (ctx: SiteTaskContext, t: SiteTaskContext): string => `${siteDbSecret(t.site.name)}${t.site.name === ctx.site.name ? '.next' : ''}`;
+
+/** Serve a site as given (enabled or not) through its own server's app and http services. */
+async function serveSite(t: SiteTaskContext, enabled: boolean): Promise<void> {
+  const app = service(t, t.appServer, 'app');
+  const up = await app.impl.ensure(app.env, t.platform);
+  const http = service(t, t.appServer, 'http');
+  await http.impl.writeSite(http.env, { ...t.site, enabled }, t.platform, up);
+}
+
+async function check(ctx: SiteTaskContext, clone: boolean): Promise<void> {
+  noteMove(ctx, chooseTarget(ctx));
+  const t = await targetOf(ctx);
+  const bad = (problem: string): never => { throw new AegirError('ERR_CONTEXT_INVALID', { name: ctx.site.name, problem }); };
+  if (clone && t.site.name === ctx.site.name) bad('a clone needs --new-name');
+  if (!clone && t.platform.name === ctx.platform.name && t.dbServer.name === ctx.dbServer.name && t.site.name === ctx.site.name) {
+    bad('nothing to migrate: give --platform, --db-server or --new-name');
+  }
+  if (t.site.name !== ctx.site.name && ctx.contexts.find(t.site.name)) throw new AegirError('ERR_SITE_EXISTS', { site: t.site.name });
+  if (inPlace(ctx, t) && dbType(ctx) === 'sqlite' && dbType(t) === 'sqlite') {
+    bad('a SQLite database lives in the site\'s own folder, so another SQLite server changes nothing: give a MySQL --db-server, or another --platform');
+  }
+  if (!(await t.appExec.exists(join(t.platform.root, 'profiles', ctx.site.profile, 'module.json')))) {
+    throw new AegirError('ERR_PROFILE_MISSING', { platform: t.platform.name, profile: ctx.site.profile, available: (await t.appExec.list(join(t.platform.root, 'profiles'))).join(', ') || 'none' });
+  }
+  if (!inPlace(ctx, t) && (await t.appExec.exists(siteDirOf(t)))) throw new AegirError('ERR_SITE_DIR_EXISTS', { platform: t.platform.name, site: t.site.name });
+  for (const kind of ['app', 'http'] as const) service(t, t.appServer, kind);
+  service(t, t.dbServer, 'db');
+  if (changesServer(ctx, t)) await t.appExec.run(['tar', '--version']);
+}
+
+/** Copy the site's folder and the dump to the target (or keep its settings, when only the database moves). */
+async function copy(ctx: SiteTaskContext): Promise<void> {
+  const t = await targetOf(ctx);
+  const note = moveNote(ctx)!;
+  if (inPlace(ctx, t)) {
+    await ctx.appExec.run(['cp', '-p', '--', `${siteDirOf(ctx)}/settings.json`, `${note.workDir}/settings.json`]);
+    return;
+  }
+  if (!changesServer(ctx, t)) {
+    await ctx.appExec.run(['cp', '-a', '--', siteDirOf(ctx), siteDirOf(t)], { timeoutMs: 60 * 60_000 });
+  } else {
+    const work = (await t.appExec.run(['mktemp', '-d', '/tmp/aegir-move-XXXXXXXX'])).stdout.trim();
+    noteMove(ctx, { targetWork: work });
+    // One stream from server to server: the folder and the dump, through the back end.
+    await pipeBetween(
+      { exec: ctx.appExec, argv: ['tar', '-cf', '-', '-C', note.workDir!, 'database.sql', '-C', `${ctx.platform.root}/sites`, '--', ctx.site.name] },
+      { exec: t.appExec, argv: ['tar', '-xf', '-', '-C', work] },
+    );
+    await t.appExec.run(['mv', '-T', '--', `${work}/${ctx.site.name}`, siteDirOf(t)]);
+  }
+  // The database comes from the dump, never from copied database files.
+  await removeSqliteFiles(t, siteDirOf(t));
+}
+
+async function undoCopy(ctx: SiteTaskContext): Promise<void> {
+  const note = moveNote(ctx);
+  if (!note) return;
+  const t = await targetOf(ctx);
+  if (note.targetWork) await t.appExec.remove(note.targetWork);
+  if (!inPlace(ctx, t)) return t.appExec.remove(siteDirOf(t));
+  const saved = `${note.workDir}/settings.json`;
+  if (!note.workDir || !(await ctx.appExec.exists(saved))) return;
+  await ctx.appExec.run(['cp', '-p', '--', saved, `${siteDirOf(ctx)}/settings.json`]);
+  // A SQLite database the import made beside the site's own MySQL one.
+  if (dbType(ctx) !== 'sqlite') await removeSqliteFiles(ctx, siteDirOf(ctx));
+}
+
+async function database(ctx: SiteTaskContext, clone: boolean): Promise<void> {
+  const t = await targetOf(ctx);
+  const dbs = service(t, t.dbServer, 'db');
+  const plan = dbs.impl.plan(dbs.env, t.site, appHostFor(t));
+  ctx.logger.redact(plan.driver === 'mysql' ? plan.password : undefined);
+  ctx.secrets.set(nextSecret(ctx, t), JSON.stringify(plan));
+  await dbs.impl.create(dbs.env, plan, appHostFor(t));
+  const file = `${siteDirOf(t)}/settings.json`;
+  const settings = JSON.parse((await t.appExec.readFile(file)).toString('utf8')) as Record<string, unknown>;
+  settings.database = plan.driver === 'sqlite' ? { driver: 'sqlite', file: 'private/site.sqlite' }
+    : { driver: 'mysql', host: plan.host, port: plan.port, user: plan.user, password: plan.password, database: plan.database };
+  // A clone is another site: its own salt, so tokens and links of one never work on the other.
+  if (clone) settings.hashSalt = randomBytes(32).toString('base64url');
+  await t.appExec.writeFile(file, JSON.stringify(settings, null, 2) + '\n', 0o640);
+  await cli(t, [`--uri=${t.site.name}`, 'sql-import', `--file=${dumpFor(ctx, t)}`, '-q']);
+}
+
+async function undoDatabase(ctx: SiteTaskContext): Promise<void> {
+  if (!moveNote(ctx)) return;
+  const t = await targetOf(ctx);
+  const stored = ctx.secrets.get(nextSecret(ctx, t));
+  if (!stored) return;
+  const dbs = service(t, t.dbServer, 'db');
+  await dbs.impl.drop(dbs.env, JSON.parse(stored) as SiteDatabase, appHostFor(t));
+  ctx.secrets.delete(nextSecret(ctx, t));
+}
+
+async function switchOver(ctx: SiteTaskContext, clone: boolean): Promise<void> {
+  const t = await targetOf(ctx);
+  // Under the same name the context moves only in the purge: until then it must still
+  // name the source, so that the undo of an interrupted migrate finds the site.
+  if (t.site.name !== ctx.site.name) ctx.contexts.save(t.site);
+  if (!clone && (t.site.name !== ctx.site.name || changesServer(ctx, t))) {
+    const http = service(ctx, ctx.appServer, 'http');
+    await http.impl.removeSite(http.env, ctx.site);
+  }
+  await serveSite(t, t.site.enabled);
+  const since = ctx.state.get('move.down') as number | undefined;
+  if (since) ctx.state.set('move.unavailableMs', Date.now() - since);
+  if (t.site.name !== ctx.site.name || changesServer(ctx, t)) writeAlias(ctx, t);
+  if (changesServer(ctx, t) && !clone) ctx.logger.notice(`${t.site.name} is now served by @${t.appServer.name} (${t.appServer.host}): point its DNS there.`);
+}
+
+async function undoSwitch(ctx: SiteTaskContext, clone: boolean): Promise<void> {
+  if (!moveNote(ctx)) return;
+  const t = await targetOf(ctx);
+  if (t.site.name !== ctx.site.name || changesServer(ctx, t)) {
+    const http = service(t, t.appServer, 'http');
+    await http.impl.removeSite(http.env, t.site);
+  }
+  if (t.site.name !== ctx.site.name) {
+    if (ctx.contexts.find(t.site.name)) ctx.contexts.delete(t.site.name);
+    rmSync(join(ctx.home, 'aliases', `${t.site.name}.json`), { force: true });
+  }
+  ctx.contexts.save(ctx.site);
+  writeAlias(ctx, ctx);
+  await serveSite(ctx, clone ? ctx.site.enabled : false);
+}
+
+/**
+ * The point of no return of a migrate. Safe to run again, as the recovery
+ * of an interrupted migrate does: the old database is dropped once (noted
+ * in the journal, since under the same name its secret is then replaced by
+ * the new one's), and the context is moved last, so a context that already
+ * names the target means there is nothing left to do.
+ */
+async function purge(ctx: SiteTaskContext): Promise<void> {
+  const t = await targetOf(ctx);
+  const sameName = t.site.name === ctx.site.name;
+  if (sameName && ctx.site.platform === t.platform.name && ctx.site.dbServer === t.dbServer.name) return removeWork(ctx);
+  if (!inPlace(ctx, t)) await ctx.appExec.remove(siteDirOf(ctx));
+  else if (dbType(ctx) === 'sqlite') await removeSqliteFiles(ctx, siteDirOf(ctx));
+  const old = ctx.secrets.get(siteDbSecret(ctx.site.name));
+  if (old && !moveNote(ctx)?.oldDbDropped) {
+    const dbs = service(ctx, ctx.dbServer, 'db');
+    await dbs.impl.drop(dbs.env, JSON.parse(old) as SiteDatabase, appHostFor(ctx));
+    noteMove(ctx, { oldDbDropped: true });
+  }
+  const next = ctx.secrets.get(`${siteDbSecret(t.site.name)}.next`);
+  if (next) ctx.secrets.set(siteDbSecret(t.site.name), next);
+  ctx.secrets.delete(`${siteDbSecret(t.site.name)}.next`);
+  await removeWork(ctx);
+  if (sameName) {
+    ctx.contexts.save(t.site);
+  } else {
+    ctx.secrets.delete(siteDbSecret(ctx.site.name));
+    rmSync(join(ctx.home, 'aliases', `${ctx.site.name}.json`), { force: true });
+    if (ctx.contexts.find(ctx.site.name)) ctx.contexts.delete(ctx.site.name);
+  }
+}
+
+async function removeWork(ctx: SiteTaskContext): Promise<void> {
+  const note = moveNote(ctx);
+  if (note?.workDir) await ctx.appExec.remove(note.workDir);
+  if (note?.targetWork) await (await targetOf(ctx)).appExec.remove(note.targetWork);
 }
 
 /**
  * The steps of provision-migrate (`clone` false) and provision-clone
  * (`clone` true). A migrate puts the site in maintenance (the disabled
  * page) while its database is dumped and its folder copied to the target
- * platform, imports the dump into a new database on the target db server,
- * runs the target platform's updatedb, switches the virtual host, checks
- * the site answers, and only then removes the old folder and database.
- * A clone does the same under a new name, leaving the original served.
- * Any failure before the final purge puts everything back.
+ * platform (streamed to it when that is on another server), imports the
+ * dump into a new database on the target db server (a portable dump between
+ * SQLite and MySQL), runs the target platform's updatedb, switches the
+ * virtual host, checks the site answers, and only then removes the old
+ * folder and database. A clone does the same under a new name, leaving the
+ * original served. Any failure before the final purge puts everything back,
+ * also after a crash: the target and working folders are noted in the
+ * task's journal.
  */
 export function moveSteps(clone: boolean): readonly { weight: number; step: TaskStep<SiteTaskContext> }[] {
+  const what = clone ? 'clone' : 'migration';
   const steps: { weight: number; step: TaskStep<SiteTaskContext> }[] = [
-    {
-      weight: 10,
-      step: {
-        name: 'check',
-        title: `Check the target of the ${clone ? 'clone' : 'migration'}`,
-        async run(ctx) {
-          const target = moveTarget(ctx);
-          ctx.state.set('move', { target } satisfies MoveState);
-          const targetServer = ctx.contexts.get(target.platform.server, 'server');
-          if (targetServer.name !== ctx.appServer.name) {
-            throw new AegirError('ERR_CONTEXT_INVALID', { name: target.platform.name, problem: `it is on @${targetServer.name}; moving a site to another server is not supported yet (same server only)` });
-          }
-          if (clone && target.name === ctx.site.name) throw new AegirError('ERR_CONTEXT_INVALID', { name: ctx.site.name, problem: 'a clone needs --new-name' });
-          if (!clone && target.platform.name === ctx.platform.name && target.dbServer.name === ctx.dbServer.name && target.name === ctx.site.name) {
-            throw new AegirError('ERR_CONTEXT_INVALID', { name: ctx.site.name, problem: 'nothing to migrate: give --platform, --db-server or --new-name' });
-          }
-          if (target.name !== ctx.site.name && ctx.contexts.find(target.name)) throw new AegirError('ERR_SITE_EXISTS', { site: target.name });
-          if (target.platform.name === ctx.platform.name && target.name === ctx.site.name
-            && service(ctx, ctx.dbServer, 'db').impl.type === 'sqlite' && service(ctx, target.dbServer, 'db').impl.type === 'sqlite') {
-            throw new AegirError('ERR_CONTEXT_INVALID', { name: ctx.site.name, problem: 'a SQLite database lives in the site\'s own folder, so another SQLite server changes nothing: give a MySQL --db-server, or another --platform' });
-          }
-          if (!(await ctx.appExec.exists(join(target.platform.root, 'profiles', ctx.site.profile, 'module.json')))) {
-            throw new AegirError('ERR_PROFILE_MISSING', { platform: target.platform.name, profile: ctx.site.profile, available: (await ctx.appExec.list(join(target.platform.root, 'profiles'))).join(', ') || 'none' });
-          }
-          if (targetDir(ctx) !== siteDirOf(ctx) && (await ctx.appExec.exists(targetDir(ctx)))) {
-            throw new AegirError('ERR_SITE_DIR_EXISTS', { platform: target.platform.name, site: target.name });
-          }
-          service(ctx, target.dbServer, 'db');
-        },
-      },
-    },
+    { weight: 10, step: { name: 'check', title: `Check the target of the ${what}`, run: (ctx) => check(ctx, clone) } },
     {
       weight: 30,
       step: {
         name: 'dump',
         title: 'Dump the site\'s database',
         async run(ctx) {
+          const t = await targetOf(ctx);
           const dir = (await ctx.appExec.run(['mktemp', '-d', '/tmp/aegir-move-XXXXXXXX'])).stdout.trim();
-          st(ctx).workDir = dir;
+          noteMove(ctx, { workDir: dir });
           // SQL speaks one driver's dialect; between SQLite and MySQL the dump is the portable one.
-          const portable = service(ctx, ctx.dbServer, 'db').impl.type !== service(ctx, st(ctx).target.dbServer, 'db').impl.type;
-          await cli(ctx, ctx.platform.root, [`--uri=${ctx.site.name}`, 'sql-dump', `--result-file=${dir}/database.sql`, ...(portable ? ['--portable'] : []), '-q']);
+          const portable = dbType(ctx) !== dbType(t) ? ['--portable'] : [];
+          await cli(ctx, [`--uri=${ctx.site.name}`, 'sql-dump', `--result-file=${dir}/database.sql`, ...portable, '-q']);
         },
         async undo(ctx) {
-          if (st(ctx)?.workDir) await ctx.appExec.remove(st(ctx).workDir!);
+          const dir = moveNote(ctx)?.workDir;
+          if (dir) await ctx.appExec.remove(dir);
         },
       },
     },
-    {
-      weight: 40,
-      step: {
-        name: 'copy',
-        title: 'Copy the site\'s folder to the target platform (or keep its settings, when only the database moves)',
-        async run(ctx) {
-          if (inPlace(ctx)) {
-            // Only the database moves: keep the settings to put back.
-            await ctx.appExec.run(['cp', '-p', '--', `${siteDirOf(ctx)}/settings.json`, `${st(ctx).workDir}/settings.json`]);
-            return;
-          }
-          await ctx.appExec.run(['cp', '-a', '--', siteDirOf(ctx), targetDir(ctx)], { timeoutMs: 60 * 60_000 });
-          // The database comes from the dump, never from copied database files.
-          await removeSqliteFiles(ctx, targetDir(ctx));
-        },
-        async undo(ctx) {
-          if (!st(ctx)) return;
-          if (!inPlace(ctx)) return ctx.appExec.remove(targetDir(ctx));
-          const saved = `${st(ctx).workDir}/settings.json`;
-          if (!(await ctx.appExec.exists(saved))) return;
-          await ctx.appExec.run(['cp', '-p', '--', saved, `${siteDirOf(ctx)}/settings.json`]);
-          // A SQLite database the import made beside the site's own MySQL one.
-          if (service(ctx, ctx.dbServer, 'db').impl.type !== 'sqlite') await removeSqliteFiles(ctx, siteDirOf(ctx));
-        },
-      },
-    },
-    {
-      weight: 50,
-      step: {
-        name: 'database',
-        title: 'Create the target database and import the dump',
-        async run(ctx) {
-          const s = st(ctx);
-          const tsite = targetSite(ctx);
-          const dbs = service(ctx, s.target.dbServer, 'db');
-          const plan = dbs.impl.plan(dbs.env, tsite, appHostFor(ctx));
-          s.db = plan;
-          ctx.logger.redact(plan.driver === 'mysql' ? plan.password : undefined);
-          if (s.target.name !== ctx.site.name) ctx.secrets.set(siteDbSecret(s.target.name), JSON.stringify(plan));
-          else ctx.secrets.set(`${siteDbSecret(s.target.name)}.next`, JSON.stringify(plan));
-          await dbs.impl.create(dbs.env, plan, appHostFor(ctx));
-          const file = `${targetDir(ctx)}/settings.json`;
-          const settings = JSON.parse((await ctx.appExec.readFile(file)).toString('utf8')) as Record<string, unknown>;
-          settings.database = plan.driver === 'sqlite' ? { driver: 'sqlite', file: 'private/site.sqlite' }
-            : { driver: 'mysql', host: plan.host, port: plan.port, user: plan.user, password: plan.password, database: plan.database };
-          // A clone is another site: its own salt, so tokens and links of one never work on the other.
-          if (clone) settings.hashSalt = randomBytes(32).toString('base64url');
-          await ctx.appExec.writeFile(file, JSON.stringify(settings, null, 2) + '\n', 0o640);
-          await cli(ctx, s.target.platform.root, [`--uri=${s.target.name}`, 'sql-import', `--file=${s.workDir}/database.sql`, '-q']);
-        },
-        async undo(ctx) {
-          const s = st(ctx);
-          if (!s?.db) return;
-          const dbs = service(ctx, s.target.dbServer, 'db');
-          await dbs.impl.drop(dbs.env, s.db, appHostFor(ctx));
-          if (s.target.name !== ctx.site.name) ctx.secrets.delete(siteDbSecret(s.target.name));
-          ctx.secrets.delete(`${siteDbSecret(s.target.name)}.next`);
-        },
-      },
-    },
+    { weight: 40, step: { name: 'copy', title: 'Copy the site\'s folder to the target platform (or keep its settings, when only the database moves)', run: copy, undo: undoCopy } },
+    { weight: 50, step: { name: 'database', title: 'Create the target database and import the dump', run: (ctx) => database(ctx, clone), undo: undoDatabase } },
     {
       weight: 60,
       step: {
         name: 'updatedb',
         title: 'Run the target platform\'s pending updates',
         async run(ctx) {
-          await cli(ctx, st(ctx).target.platform.root, [`--uri=${st(ctx).target.name}`, 'updatedb', '-y', '-q']);
+          const t = await targetOf(ctx);
+          await cli(t, [`--uri=${t.site.name}`, 'updatedb', '-y', '-q']);
         },
       },
     },
-    {
-      weight: 70,
-      step: {
-        name: 'switch',
-        title: clone ? 'Serve the clone' : 'Serve the site from its new place',
-        async run(ctx) {
-          const s = st(ctx);
-          const tsite = targetSite(ctx);
-          ctx.contexts.save(tsite);
-          const app = service(ctx, ctx.appServer, 'app');
-          const up = await app.impl.ensure(app.env, s.target.platform);
-          const http = service(ctx, ctx.appServer, 'http');
-          if (!clone && tsite.name !== ctx.site.name) await http.impl.removeSite(http.env, ctx.site);
-          await http.impl.writeSite(http.env, tsite, s.target.platform, up);
-          if (s.unavailableSince) s.unavailableMs = Date.now() - s.unavailableSince;
-          if (ctx.appExec.local) {
-            writeFileAtomic(join(ctx.home, 'aliases', `${tsite.name}.json`), JSON.stringify({ root: s.target.platform.root, uri: tsite.name }, null, 2) + '\n', 0o640);
-          }
-        },
-        async undo(ctx) {
-          const s = st(ctx);
-          if (!s) return;
-          const http = service(ctx, ctx.appServer, 'http');
-          if (s.target.name !== ctx.site.name) {
-            await http.impl.removeSite(http.env, targetSite(ctx));
-            if (ctx.contexts.find(s.target.name)) ctx.contexts.delete(s.target.name);
-            rmSync(join(ctx.home, 'aliases', `${s.target.name}.json`), { force: true });
-          }
-          ctx.contexts.save(ctx.site);
-          if (ctx.appExec.local) writeFileAtomic(join(ctx.home, 'aliases', `${ctx.site.name}.json`), JSON.stringify({ root: ctx.platform.root, uri: ctx.site.name }, null, 2) + '\n', 0o640);
-          const app = service(ctx, ctx.appServer, 'app');
-          const up = await app.impl.ensure(app.env, ctx.platform);
-          await http.impl.writeSite(http.env, { ...ctx.site, enabled: clone ? ctx.site.enabled : false }, ctx.platform, up);
-        },
-      },
-    },
-    {
-      weight: 80,
-      step: {
-        name: 'served',
-        title: 'Check that the site answers from its new place',
-        run: (ctx) => checkServed({ ...ctx, site: targetSite(ctx) }, 200),
-      },
-    },
+    { weight: 70, step: { name: 'switch', title: clone ? 'Serve the clone' : 'Serve the site from its new place', run: (ctx) => switchOver(ctx, clone), undo: (ctx) => undoSwitch(ctx, clone) } },
+    { weight: 80, step: { name: 'served', title: 'Check that the site answers from its new place', run: async (ctx) => checkServed(await targetOf(ctx), 200) } },
   ];
   if (!clone) {
     steps.push({
@@ -231,62 +248,19 @@ export function moveSteps(clone: boolean): readonly { weight: number; step: Task
         name: 'maintenance',
         title: 'Show the disabled page while the site moves',
         async run(ctx) {
-          st(ctx).unavailableSince = Date.now();
-          const app = service(ctx, ctx.appServer, 'app');
-          const up = await app.impl.ensure(app.env, ctx.platform);
-          const http = service(ctx, ctx.appServer, 'http');
-          await http.impl.writeSite(http.env, { ...ctx.site, enabled: false }, ctx.platform, up);
+          ctx.state.set('move.down', Date.now());
+          await serveSite(ctx, false);
         },
-        async undo(ctx) {
-          const app = service(ctx, ctx.appServer, 'app');
-          const up = await app.impl.ensure(app.env, ctx.platform);
-          const http = service(ctx, ctx.appServer, 'http');
-          await http.impl.writeSite(http.env, ctx.site, ctx.platform, up);
-        },
+        undo: (ctx) => serveSite(ctx, ctx.site.enabled),
       },
-    }, {
-      weight: 90,
-      step: {
-        name: 'purge',
-        title: 'Remove the site\'s old folder and database',
-        commit: true,
-        async run(ctx) {
-          const s = st(ctx);
-          if (!inPlace(ctx)) await ctx.appExec.remove(siteDirOf(ctx));
-          else if (service(ctx, ctx.dbServer, 'db').impl.type === 'sqlite') await removeSqliteFiles(ctx, siteDirOf(ctx));
-          const old = ctx.secrets.get(siteDbSecret(ctx.site.name));
-          if (old) {
-            const dbs = service(ctx, ctx.dbServer, 'db');
-            await dbs.impl.drop(dbs.env, JSON.parse(old) as SiteDatabase, appHostFor(ctx));
-          }
-          const next = ctx.secrets.get(`${siteDbSecret(s.target.name)}.next`);
-          if (next) ctx.secrets.set(siteDbSecret(s.target.name), next);
-          ctx.secrets.delete(`${siteDbSecret(s.target.name)}.next`);
-          if (s.target.name !== ctx.site.name) {
-            ctx.secrets.delete(siteDbSecret(ctx.site.name));
-            rmSync(join(ctx.home, 'aliases', `${ctx.site.name}.json`), { force: true });
-            if (ctx.contexts.find(ctx.site.name)) ctx.contexts.delete(ctx.site.name);
-          }
-          if (s.workDir) await ctx.appExec.remove(s.workDir);
-        },
-      },
-    });
+    }, { weight: 90, step: { name: 'purge', title: 'Remove the site\'s old folder and database', commit: true, run: purge } });
   } else {
-    steps.push({
-      weight: 90,
-      step: {
-        name: 'cleanup',
-        title: 'Remove the working copy of the dump',
-        async run(ctx) {
-          if (st(ctx).workDir) await ctx.appExec.remove(st(ctx).workDir!);
-        },
-      },
-    });
+    steps.push({ weight: 90, step: { name: 'cleanup', title: 'Remove the working copy of the dump', run: removeWork } });
   }
   return steps;
 }
 
 /** How long the site showed the disabled page during a migrate (ms), once it ran. */
 export function unavailableMs(ctx: SiteTaskContext): number | undefined {
-  return (ctx.state.get('move') as MoveState | undefined)?.unavailableMs;
+  return ctx.state.get('move.unavailableMs') as number | undefined;
 }

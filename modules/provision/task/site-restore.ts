@@ -184,7 +184,7 @@ export interface RestoreResult {
 export async function runRestore(ctx: SiteTaskContext, file: string, fault?: string): Promise<RestoreResult> {
   const started = Date.now();
   ctx.state.set('restore.file', file);
-  await runRefusable(() => runTask({ task: 'restore', context: ctx.site.name, steps: composeSteps(ctx.kernel, 'restore', restoreSteps), ctx, logger: ctx.logger, home: ctx.home, fault }));
+  await runRefusable(() => runTask({ task: 'restore', context: ctx.site.name, steps: composeSteps(ctx.kernel, 'restore', restoreSteps), ctx, logger: ctx.logger, home: ctx.home, fault, notes: ctx.notes }));
   // Done: the work folder (with the replaced files, kept in the fresh backup) and the fresh dump go.
   const p = restorePaths(ctx);
   await ctx.appExec.remove(p.work);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, json, show } from '../../cli/run-helper.js';
@@ -81,6 +82,52 @@ for (const driver of DRIVERS) {
         expect(JSON.parse(readFileSync(join(pe.home, 'contexts', `${domain}.json`), 'utf8')).platform).to.equal('platform_test');
       });
     }
+
+    for (let step = 1; step <= 8; step++) {
+      it(`a migrate killed at step ${step} is undone by the next task on the site, working folders included`, async () => {
+        const domain = `kill${step}.test`;
+        await install(domain);
+        const killed = await new Promise<NodeJS.Signals | null>((resolve) => {
+          const child = spawn(process.execPath, [join(pe.backend.root, 'bin', 'aegir'), `@${domain}`, 'provision-migrate', '--platform=@platform_two'], {
+            cwd: pe.backend.root, env: { ...process.env, AEGIR_HOME: pe.home, AEGIR_FAULT: `migrate:${step}:kill` }, stdio: 'ignore',
+          });
+          child.on('exit', (_code, signal) => resolve(signal));
+        });
+        expect(killed).to.equal('SIGKILL');
+        const journal = JSON.parse(readFileSync(join(pe.home, 'tasks', `${domain}.json`), 'utf8')) as { notes?: { move?: { workDir?: string } } };
+        expect(journal.notes?.move, 'the journal notes where the move went').to.deep.include({ platform: 'platform_two', name: domain });
+        const workDir = journal.notes?.move?.workDir;
+        if (step >= 3) expect(workDir, 'the dump folder is noted once made').to.be.a('string');
+        const r = await pe.aegir([`@${domain}`, 'provision-verify']);
+        expect(r.code, show(r)).to.equal(0);
+        expect(r.stderr).to.include('was interrupted');
+        expect(await pe.status(domain)).to.equal(200);
+        expect(existsSync(join(two.root, 'sites', domain))).to.equal(false);
+        if (workDir) expect(existsSync(workDir), `${workDir} is removed`).to.equal(false);
+        expect(await slogan(pe.platform.root, domain)).to.equal(`data of ${domain}`);
+        expect(JSON.parse(readFileSync(join(pe.home, 'contexts', `${domain}.json`), 'utf8')).platform).to.equal('platform_test');
+      });
+    }
+
+    it('a migrate killed in its purge (past the point of no return) is finished by the next task, not undone', async () => {
+      const domain = 'killpurge.test';
+      await install(domain);
+      const killed = await new Promise<NodeJS.Signals | null>((resolve) => {
+        const child = spawn(process.execPath, [join(pe.backend.root, 'bin', 'aegir'), `@${domain}`, 'provision-migrate', '--platform=@platform_two'], {
+          cwd: pe.backend.root, env: { ...process.env, AEGIR_HOME: pe.home, AEGIR_FAULT: 'migrate:9:kill' }, stdio: 'ignore',
+        });
+        child.on('exit', (_code, signal) => resolve(signal));
+      });
+      expect(killed).to.equal('SIGKILL');
+      const r = await pe.aegir([`@${domain}`, 'provision-verify']);
+      expect(r.code, show(r)).to.equal(0);
+      expect(r.stderr).to.include('past its point of no return');
+      expect(await pe.status(domain)).to.equal(200);
+      expect(existsSync(join(pe.platform.root, 'sites', domain))).to.equal(false);
+      expect(await slogan(two.root, domain)).to.equal(`data of ${domain}`);
+      expect(JSON.parse(readFileSync(join(pe.home, 'contexts', `${domain}.json`), 'utf8')).platform).to.equal('platform_two');
+      expect(existsSync(join(pe.home, 'tasks', `${domain}.json`))).to.equal(false);
+    });
 
     for (let step = 1; step <= 7; step++) {
       it(`a failure at clone step ${step} leaves no clone and the original untouched`, async () => {
