@@ -26,3 +26,18 @@ export async function pipeBetween(
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw stop.signal.aborted && stop.signal.reason !== undefined ? stop.signal.reason : failed.reason;
 }
+
+/**
+ * Make folder `to` a copy of folder `from` on one server. With rsync (the
+ * usual case) only what changed since an earlier copy is copied and what
+ * is gone is removed; without it the copy is made again from scratch.
+ */
+export async function syncFolder(exec: Executor, from: string, to: string, timeoutMs = 60 * 60_000): Promise<void> {
+  const rsync = await exec.run(['rsync', '--version']).then(() => true, () => false);
+  if (rsync) {
+    await exec.run(['rsync', '-a', '--delete', '--', `${from}/`, `${to}/`], { timeoutMs });
+    return;
+  }
+  await exec.remove(to);
+  await exec.run(['cp', '-a', '--', from, to], { timeoutMs });
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../../core/errors/aegir-error.js';
-import { pipeBetween } from '../executor/transfer.js';
+import { pipeBetween, syncFolder } from '../executor/transfer.js';
 import type { SiteDatabase } from '../service/types.js';
 import { checkServed } from './checks.js';
 import { changesServer, chooseTarget, dumpFor, inPlace, moveNote, noteMove, targetOf, writeAlias } from './move-target.js';
@@ -64,7 +64,7 @@ async function copy(ctx: SiteTaskContext): Promise<void> {
     return;
   }
   if (!changesServer(ctx, t)) {
-    await ctx.appExec.run(['cp', '-a', '--', siteDirOf(ctx), siteDirOf(t)], { timeoutMs: 60 * 60_000 });
+    await syncFolder(ctx.appExec, siteDirOf(ctx), siteDirOf(t));
   } else {
     const work = (await t.appExec.run(['mktemp', '-d', '/tmp/aegir-move-XXXXXXXX'])).stdout.trim();
     noteMove(ctx, { targetWork: work });
@@ -77,6 +77,24 @@ async function copy(ctx: SiteTaskContext): Promise<void> {
   }
   // The database comes from the dump, never from copied database files.
   await removeSqliteFiles(t, siteDirOf(t));
+}
+
+/**
+ * Before the maintenance page: copy the site's folder to the target
+ * platform while the site is still served, so that under maintenance only
+ * what changed since is copied. Same server only; between servers the
+ * folder streams under maintenance.
+ */
+async function precopy(ctx: SiteTaskContext): Promise<void> {
+  const t = await targetOf(ctx);
+  if (inPlace(ctx, t) || changesServer(ctx, t)) return;
+  await ctx.appExec.run(['cp', '-a', '--', siteDirOf(ctx), siteDirOf(t)], { timeoutMs: 60 * 60_000 });
+}
+
+async function undoPrecopy(ctx: SiteTaskContext): Promise<void> {
+  if (!moveNote(ctx)) return;
+  const t = await targetOf(ctx);
+  if (!inPlace(ctx, t) && !changesServer(ctx, t)) await t.appExec.remove(siteDirOf(t));
 }
 
 async function undoCopy(ctx: SiteTaskContext): Promise<void> {
@@ -191,9 +209,11 @@ async function removeWork(ctx: SiteTaskContext): Promise<void> {
 
 /**
  * The steps of provision-migrate (`clone` false) and provision-clone
- * (`clone` true). A migrate puts the site in maintenance (the disabled
- * page) while its database is dumped and its folder copied to the target
- * platform (streamed to it when that is on another server), imports the
+ * (`clone` true). A migrate first copies the site's folder to a target
+ * platform on the same server while the site is still served, then puts
+ * the site in maintenance (the disabled page) while its database is dumped
+ * and its folder brought up to date on the target (streamed to it whole
+ * when that is on another server), imports the
  * dump into a new database on the target db server (a portable dump between
  * SQLite and MySQL), runs the target platform's updatedb, switches the
  * virtual host, checks the site answers, and only then removes the old
@@ -243,6 +263,9 @@ export function moveSteps(clone: boolean): readonly { weight: number; step: Task
   ];
   if (!clone) {
     steps.push({
+      weight: 15,
+      step: { name: 'precopy', title: 'Copy the site\'s folder to the target platform while the site is still served', run: precopy, undo: undoPrecopy },
+    }, {
       weight: 20,
       step: {
         name: 'maintenance',

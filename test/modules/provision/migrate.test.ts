@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import { cli, json, show } from '../../cli/run-helper.js';
 import { DRIVERS, makeCodebase, REPO, type TestCodebase } from '../../harness/codebase.js';
 import { provisionEnv, type ProvisionEnv } from './env.js';
+import { moveSteps } from '../../../modules/provision/task/site-migrate.js';
+
+/** Steps of a migrate before its purge (the last step, its point of no return). */
+const BEFORE_PURGE = moveSteps(false).length - 1;
+/** The number of the step that makes the working folder. */
+const DUMP_AT = [...moveSteps(false)].sort((a, b) => a.weight - b.weight).findIndex((s) => s.step.name === 'dump') + 1;
 
 for (const driver of DRIVERS) {
   describe(`provision migrate and clone on ${driver}`, function () {
@@ -70,7 +76,7 @@ for (const driver of DRIVERS) {
       expect(await slogan(pe.platform.root, 'newname.test')).to.equal('data of oldname.test');
     });
 
-    for (let step = 1; step <= 8; step++) {
+    for (let step = 1; step <= BEFORE_PURGE; step++) {
       it(`a failure at migrate step ${step} leaves the site where it was, with its data, served`, async () => {
         const domain = `stay${step}.test`;
         await install(domain);
@@ -83,7 +89,7 @@ for (const driver of DRIVERS) {
       });
     }
 
-    for (let step = 1; step <= 8; step++) {
+    for (let step = 1; step <= BEFORE_PURGE; step++) {
       it(`a migrate killed at step ${step} is undone by the next task on the site, working folders included`, async () => {
         const domain = `kill${step}.test`;
         await install(domain);
@@ -97,7 +103,7 @@ for (const driver of DRIVERS) {
         const journal = JSON.parse(readFileSync(join(pe.home, 'tasks', `${domain}.json`), 'utf8')) as { notes?: { move?: { workDir?: string } } };
         expect(journal.notes?.move, 'the journal notes where the move went').to.deep.include({ platform: 'platform_two', name: domain });
         const workDir = journal.notes?.move?.workDir;
-        if (step >= 3) expect(workDir, 'the dump folder is noted once made').to.be.a('string');
+        if (step >= DUMP_AT) expect(workDir, 'the dump folder is noted once made').to.be.a('string');
         const r = await pe.aegir([`@${domain}`, 'provision-verify']);
         expect(r.code, show(r)).to.equal(0);
         expect(r.stderr).to.include('was interrupted');
@@ -114,7 +120,7 @@ for (const driver of DRIVERS) {
       await install(domain);
       const killed = await new Promise<NodeJS.Signals | null>((resolve) => {
         const child = spawn(process.execPath, [join(pe.backend.root, 'bin', 'aegir'), `@${domain}`, 'provision-migrate', '--platform=@platform_two'], {
-          cwd: pe.backend.root, env: { ...process.env, AEGIR_HOME: pe.home, AEGIR_FAULT: 'migrate:9:kill' }, stdio: 'ignore',
+          cwd: pe.backend.root, env: { ...process.env, AEGIR_HOME: pe.home, AEGIR_FAULT: `migrate:${BEFORE_PURGE + 1}:kill` }, stdio: 'ignore',
         });
         child.on('exit', (_code, signal) => resolve(signal));
       });
