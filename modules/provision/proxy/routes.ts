@@ -14,6 +14,13 @@ export interface ProxySite {
 /** The proxy's routes file: sites by main domain. */
 export interface ProxyRoutes {
   readonly sites: Readonly<Record<string, ProxySite>>;
+  /** Changes with every write; the proxy acknowledges the one it loaded (see ackFile). */
+  readonly generation?: string | undefined;
+}
+
+/** Where the proxy writes the generation of the routes it serves, once loaded. */
+export function ackFile(routesFile: string): string {
+  return `${routesFile}.loaded`;
 }
 
 /** What a Host maps to. */
@@ -50,7 +57,9 @@ export function readRoutes(file: string): ProxyRoutes {
     if (!Array.isArray(aliases) || !aliases.every((a) => typeof a === 'string' && isDomain(a))) bad(`aliases of ${domain} must be domains`);
     out[domain] = { upstream: checkUpstream(s.upstream, bad), aliases: aliases as string[], redirection: s.redirection === true, enabled: s.enabled !== false };
   }
-  return { sites: out };
+  const generation = (raw as { generation?: unknown }).generation;
+  if (generation !== undefined && (typeof generation !== 'string' || !/^[a-f0-9]{1,64}$/.test(generation))) bad('"generation" must be hex');
+  return { sites: out, generation: generation as string | undefined };
 }
 
 /** Host name to route, for every domain and alias. */

@@ -1,6 +1,7 @@
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../../core/logger/logger.js';
-import { readRoutes, routeMap, type Route } from './routes.js';
+import { writeFileAtomic } from '../../../core/util/fs.js';
+import { ackFile, readRoutes, routeMap, type Route } from './routes.js';
 
 const DISABLED_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Site disabled</title></head><body><h1>This site is disabled</h1><p>Please come back later.</p></body></html>\n';
 
@@ -18,7 +19,13 @@ export interface ProxyServer {
  * are re-read on reload() (SIGHUP) without dropping requests in flight.
  */
 export function createProxy(routesFile: string, logger: Logger): ProxyServer {
-  let routes = routeMap(readRoutes(routesFile));
+  const load = (): Map<string, Route> => {
+    const read = readRoutes(routesFile);
+    // Tell whoever wrote the routes that they are served now.
+    if (read.generation) writeFileAtomic(ackFile(routesFile), read.generation, 0o640);
+    return routeMap(read);
+  };
+  let routes = load();
   const agents = new Map<string, Agent>();
   const agentFor = (key: string): Agent => {
     let a = agents.get(key);
@@ -43,7 +50,7 @@ export function createProxy(routesFile: string, logger: Logger): ProxyServer {
     server,
     reload() {
       try {
-        routes = routeMap(readRoutes(routesFile));
+        routes = load();
         logger.info(`Proxy routes reloaded: ${routes.size} host name(s).`);
       } catch (e) {
         // A broken routes file keeps the routes that worked.

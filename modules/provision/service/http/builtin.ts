@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../../../core/errors/aegir-error.js';
-import { readRoutes, type ProxySite } from '../../proxy/routes.js';
+import { ackFile, readRoutes, type ProxySite } from '../../proxy/routes.js';
 import { runDir, runningPid, startDetached } from '../app/builtin.js';
 import type { HttpService, ServiceEnv } from '../types.js';
 
@@ -35,12 +37,33 @@ async function ensureProxy(env: ServiceEnv): Promise<number> {
   }
 }
 
+/**
+ * Change the routes and return once the proxy serves them: it acknowledges
+ * each generation it loads, so that a check right after (a task's served
+ * check, a test) never meets the routes from before.
+ */
 async function writeRoutes(env: ServiceEnv, change: (sites: Record<string, ProxySite>) => void): Promise<void> {
   const sites = { ...readRoutes(routesFile(env)).sites };
   change(sites);
-  await env.exec.writeFile(routesFile(env), JSON.stringify({ sites }, null, 2) + '\n', 0o640);
+  const generation = randomBytes(8).toString('hex');
+  await env.exec.writeFile(routesFile(env), JSON.stringify({ generation, sites }, null, 2) + '\n', 0o640);
   const pid = await ensureProxy(env);
   process.kill(pid, 'SIGHUP');
+  const until = Date.now() + 10_000;
+  while (readAck(routesFile(env)) !== generation) {
+    if (Date.now() > until) {
+      throw new AegirError('ERR_SERVICE_FAILED', { service: 'http', server: env.server.name, problem: `the builtin proxy did not load its new routes; see ${join(runDir(env), 'proxy.log')}` });
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+function readAck(file: string): string | undefined {
+  try {
+    return readFileSync(ackFile(file), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
