@@ -26,6 +26,8 @@ export function isPortableDump(head: string): boolean {
 }
 
 const ROWS_PER_LINE = 500;
+/** Bytes of JSON after which a rows line, or an insert, is cut (MySQL's max_allowed_packet is 16 MB by default). */
+const BYTES_PER_BATCH = 4 << 20;
 
 /** Write the whole database as a portable dump, from one consistent snapshot. */
 export async function writePortableDump(db: Knex, driver: 'sqlite' | 'mysql', out: Writable): Promise<{ tables: number; rows: number }> {
@@ -38,12 +40,22 @@ export async function writePortableDump(db: Knex, driver: 'sqlite' | 'mysql', ou
       await write(`${JSON.stringify({ table, definition: def })}\n`);
       const cols = Object.keys(def.columns);
       const order = def.primaryKey ?? cols.filter((c) => def.columns[c]!.type === 'serial');
-      let batch: unknown[][] = [];
+      let batch: string[] = [];
+      let bytes = 0;
+      const flush = async (): Promise<void> => {
+        if (!batch.length) return;
+        await write(`{"rows":[${batch.join(',')}]}\n`);
+        rows += batch.length;
+        batch = [];
+        bytes = 0;
+      };
       for await (const row of trx(table).select(cols).orderBy(order.length ? [...order] : cols.slice(0, 1)).stream() as AsyncIterable<Record<string, unknown>>) {
-        batch.push(cols.map((c) => encode(def.columns[c]!, row[c])));
-        if (batch.length === ROWS_PER_LINE) { await write(`${JSON.stringify({ rows: batch })}\n`); rows += batch.length; batch = []; }
+        const json = JSON.stringify(cols.map((c) => encode(def.columns[c]!, row[c])));
+        batch.push(json);
+        bytes += json.length;
+        if (batch.length === ROWS_PER_LINE || bytes >= BYTES_PER_BATCH) await flush();
       }
-      if (batch.length) { await write(`${JSON.stringify({ rows: batch })}\n`); rows += batch.length; }
+      await flush();
     }
     await write(`${JSON.stringify({ end: true, tables: Object.keys(schema).length, rows })}\n`);
     return { tables: Object.keys(schema).length, rows };
@@ -154,6 +166,18 @@ async function readDump(lines: DumpLines, onTable: (table: string, def: TableDef
   return { tables: seen.size, rows };
 }
 
+/** Rows in inserts of at most `per` rows (SQLite's limit of bound values) and about BYTES_PER_BATCH bytes. */
+function* chunks(rows: Record<string, unknown>[], per: number): Generator<Record<string, unknown>[]> {
+  let out: Record<string, unknown>[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    for (const v of Object.values(row)) bytes += typeof v === 'string' || Buffer.isBuffer(v) ? v.length : 8;
+    out.push(row);
+    if (out.length === per || bytes >= BYTES_PER_BATCH) { yield out; out = []; bytes = 0; }
+  }
+  if (out.length) yield out;
+}
+
 /**
  * Replace every table of a database with those of a portable dump. The
  * whole dump is read and checked first; nothing changes when any line is
@@ -174,8 +198,7 @@ export async function importPortableDump(db: Knex, driver: 'sqlite' | 'mysql', l
     const created: string[] = [];
     try {
       const counts = await readDump(lines, async (t) => { await createTable(k, t, schema[t]!); created.push(t); }, async (t, rows) => {
-        const per = Math.max(1, Math.floor(30_000 / Object.keys(schema[t]!.columns).length));
-        for (let i = 0; i < rows.length; i += per) await k(t).insert(rows.slice(i, i + per));
+        for (const chunk of chunks(rows, Math.max(1, Math.floor(30_000 / Object.keys(schema[t]!.columns).length)))) await k(t).insert(chunk);
       });
       return { ...counts, dropped: existing.length };
     } catch (e) {

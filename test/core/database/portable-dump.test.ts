@@ -124,6 +124,25 @@ describe('portable dumps between SQLite and MySQL', function () {
     }
   }
 
+  it('carries rows larger than MySQL takes in one statement (3 rows of 6 MB) from SQLite to MariaDB', async () => {
+    const src = await freshDb('sqlite');
+    const target = await freshDb('mysql');
+    try {
+      await createTable(src.knex, 'big', { description: 'big', columns: { id: { type: 'serial' }, body: { type: 'text', size: 'long' } } });
+      const bodies = ['a', 'b', 'c'].map((ch) => ch.repeat(6 << 20));
+      for (const body of bodies) await src.knex('big').insert({ body });
+      const dump = await dumpOf(src);
+      expect(dump.split('\n').filter((l) => l.startsWith('{"rows"')).length, 'one line per big row').to.equal(3);
+      await importPortableDump(target.knex, 'mysql', linesOf(dump), 'test');
+      const back = await target.knex('big').orderBy('id').select('body');
+      expect(back.map((r: { body: string }) => r.body.length)).to.deep.equal([6 << 20, 6 << 20, 6 << 20]);
+      expect(back.map((r: { body: string }) => r.body[0])).to.deep.equal(['a', 'b', 'c']);
+    } finally {
+      await src.drop();
+      await target.drop();
+    }
+  });
+
   const broken: [string, (d: string) => string][] = [
     ['a truncated dump (no end line)', (d) => d.split('\n').slice(0, -3).join('\n')],
     ['an end line whose counts do not add up', (d) => d.replace(/"rows":1203/, '"rows":1202')],
