@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../core/database/connect.js';
@@ -17,23 +16,13 @@ import type { MysqlSettings } from '../core/database/db-url.js';
 import { writeOptionFile } from '../core/database/mysql-options.js';
 import { findProgram } from '../core/util/exec.js';
 import { mariadb, stopMariadb } from '../test/harness/mariadb.js';
-import { childEnv, copyCodebase, fmt, isMain, machine, median, nowNs, printFigures, type Figure } from './util.js';
+import { childEnv, copyCodebase, endBackend, fmt, isMain, machine, median, nowNs, printFigures, type Figure } from './util.js';
+import { freePort } from '../test/harness/ports.js';
 
 const FILES_MB = 200;
 const DB_MB = 100;
 const ROUNDS = 3;
 const SITE = 'bench.test';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** 8 MB of text from a vocabulary of 8,000 made-up words, to cut files and rows from. */
 function textPool(): string {
@@ -147,15 +136,10 @@ export async function main(): Promise<Figure[]> {
     printFigures(figures);
     return figures;
   } finally {
-    for (const pid of ['proxy.pid', 'platform_bench.pid']) {
-      try { process.kill(Number(readFileSync(join(home, 'run', pid), 'utf8').trim()), 'SIGTERM'); } catch { /* not running */ }
-    }
+    endBackend(home, savedHome);
     await stopMariadb();
     copy.cleanup();
     rmSync(out, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-    if (savedHome === undefined) delete process.env.AEGIR_HOME;
-    else process.env.AEGIR_HOME = savedHome;
   }
 }
 

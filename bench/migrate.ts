@@ -8,15 +8,15 @@
 // data move a migration cannot avoid, `cp -a` of the site folder plus the
 // platform's `sql-dump`.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../core/database/connect.js';
 import type { DatabaseSettings } from '../core/database/db-url.js';
 import { getWithHost } from '../modules/provision/task/checks.js';
-import { freePort } from '../test/modules/provision/env.js';
-import { copyCodebase, fmt, isMain, machine, median, nowNs, printFigures, wall, type CodebaseCopy, type Figure } from './util.js';
+import { freePort } from '../test/harness/ports.js';
+import { copyCodebase, endBackend, fmt, isMain, machine, median, nowNs, printFigures, wall, type CodebaseCopy, type Figure } from './util.js';
 
 const ROUNDS = 5;
 const NODES = 2000;
@@ -144,16 +144,9 @@ export async function main(): Promise<Figure[]> {
     printFigures(figures);
     return figures;
   } finally {
-    // Every process the tasks started (proxy, one app per platform) left its pid here.
-    const run = join(home, 'run');
-    for (const f of existsSync(run) ? readdirSync(run).filter((n) => n.endsWith('.pid')) : []) {
-      try { process.kill(Number(readFileSync(join(run, f), 'utf8').trim()), 'SIGTERM'); } catch { /* not running */ }
-    }
     for (const c of copies) c.cleanup();
     rmSync(out, { recursive: true, force: true });
-    rmSync(home, { recursive: true, force: true });
-    if (savedHome === undefined) delete process.env.AEGIR_HOME;
-    else process.env.AEGIR_HOME = savedHome;
+    endBackend(home, savedHome);
   }
 }
 

@@ -2,7 +2,7 @@
 // throw-away copy of the codebase with its own dist/ bundle, and the figure
 // type that bench/run.ts gathers into its summary table.
 import { execFile } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -157,4 +157,19 @@ export function printFigures(figures: readonly Figure[]): void {
 export function verdict(f: Figure): string {
   if (f.target === undefined) return '-';
   return f.value < f.target ? 'ok' : 'over';
+}
+
+/**
+ * End what a benchmark's provision tasks started (the proxy, one app per
+ * platform): each left its pid in `<home>/run`. Then remove the home and
+ * put AEGIR_HOME back as it was.
+ */
+export function endBackend(home: string, savedHome: string | undefined): void {
+  const run = join(home, 'run');
+  for (const f of existsSync(run) ? readdirSync(run).filter((n) => n.endsWith('.pid')) : []) {
+    try { process.kill(Number(readFileSync(join(run, f), 'utf8').trim()), 'SIGTERM'); } catch { /* not running */ }
+  }
+  rmSync(home, { recursive: true, force: true });
+  if (savedHome === undefined) delete process.env.AEGIR_HOME;
+  else process.env.AEGIR_HOME = savedHome;
 }

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import type { MysqlSettings } from '../../core/database/db-url.js';
 import { openServer } from '../../core/database/connect.js';
 import { runProgram } from '../../core/util/exec.js';
+import { freePort } from './ports.js';
 
 /** A MariaDB server for tests: an admin account over TCP on loopback. */
 export interface TestMariaDb {
@@ -104,13 +104,3 @@ function handle(admin: Omit<MysqlSettings, 'database'>, stop: () => Promise<void
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -13,11 +13,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceConfig } from '../../modules/provision/context/types.js';
 import { nginxMainFile } from '../../modules/provision/service/http/nginx.js';
+import { freePort } from './ports.js';
+export { freePort } from './ports.js';
 
 /** A web server started by a test. */
 export interface TestWebServer {
@@ -41,18 +43,6 @@ export interface TestWebServer {
   removeExtra(name: string): void;
   /** Stop the server (if started) and remove the folder. */
   stop(): Promise<void>;
-}
-
-/** A free loopback TCP port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function childrenOf(pid: number): number[] {

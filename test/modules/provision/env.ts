@@ -1,20 +1,12 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getWithHost } from '../../../modules/provision/task/checks.js';
 import { cli, type CliRun } from '../../cli/run-helper.js';
 import { makeCodebase, REPO, type Driver, type TestCodebase } from '../../harness/codebase.js';
 import { mariadb } from '../../harness/mariadb.js';
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
-  });
-}
+import { freePort } from '../../harness/ports.js';
+export { freePort } from '../../harness/ports.js';
 
 /**
  * A back end for provision tests: a temporary Aegir home, a codebase that

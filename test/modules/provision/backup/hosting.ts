@@ -9,7 +9,6 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, lstatSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -26,18 +25,8 @@ import type { SiteTaskContext } from '../../../../modules/provision/task/site-co
 import { makeCodebase, REPO, type Driver, type TestCodebase } from '../../../harness/codebase.js';
 import { mariadb } from '../../../harness/mariadb.js';
 import { cli, show, type CliRun } from '../../../cli/run-helper.js';
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../../harness/ports.js';
+export { freePort } from '../../../harness/ports.js';
 
 /** One hosting setup with an installed site. */
 export interface Hosting {
