@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../core/database/connect.js';
 import type { DatabaseSettings } from '../core/database/db-url.js';
-import { getWithHost } from '../modules/provision/task/checks.js';
+import { getWithHost } from '../modules/provision/tasks/checks.js';
 import { freePort } from '../test/harness/ports.js';
 import { copyCodebase, endBackend, fmt, isMain, machine, median, nowNs, printFigures, wall, type CodebaseCopy, type Figure } from './util.js';
 

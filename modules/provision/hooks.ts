@@ -1,6 +1,6 @@
 import { hook } from '../../core/hooks/kinds.js';
 import type { ServiceImplementation } from './service/types.js';
-import type { StepContribution } from './task/contributions.js';
+import type { StepContribution } from './runner/contributions.js';
 
 /**
  * Hooks of the provision module.

@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import { parseSettings, type Settings } from '../../../core/settings/settings.js';
 import type { Executor } from '../executor/types.js';
-import { platformAegir, siteDirOf, type SiteTaskContext } from '../task/site-context.js';
+import { platformAegir, siteDirOf, type SiteTaskContext } from '../tasks/site-context.js';
 import { writeArchive } from './archive.js';
 import { BACKUP_FORMAT, manifestText, type BackupManifest, type BackupMember } from './manifest.js';
 import { backupDirOf, backupFileName } from './paths.js';

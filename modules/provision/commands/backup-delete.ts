@@ -1,5 +1,5 @@
 import { defineCommand } from '../../../core/cli/command.js';
-import { runBackupDelete } from '../task/site-backup-delete.js';
+import { runBackupDelete } from '../tasks/site-backup-delete.js';
 import { openAndRecover } from './common.js';
 
 /** `aegir @site provision-backup-delete --file=PATH`: remove one of the site's backups. */

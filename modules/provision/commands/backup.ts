@@ -1,5 +1,5 @@
 import { defineCommand } from '../../../core/cli/command.js';
-import { runBackup } from '../task/site-backup.js';
+import { runBackup } from '../tasks/site-backup.js';
 import { openAndRecover } from './common.js';
 
 /** `aegir @site provision-backup`: a checked archive of the site's database and files. */

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import type { CommandContext } from '../../../core/cli/command.js';
 import { aegirHome } from '../../../core/cli/aliases.js';
 import { AegirError } from '../../../core/errors/aegir-error.js';
-import { Journal } from '../task/journal.js';
-import { openSiteTask } from '../task/open.js';
-import { recoverTask } from '../task/runner.js';
+import { Journal } from '../runner/journal.js';
+import { openSiteTask } from '../runner/open.js';
+import { recoverTask } from '../runner/runner.js';
 import { stepsForTask } from './tasks.js';
-import type { SiteTaskContext } from '../task/site-context.js';
+import type { SiteTaskContext } from '../tasks/site-context.js';
 
 /** The context name a backend command was given as @alias. */
 export function contextName(ctx: CommandContext, command: string): string {

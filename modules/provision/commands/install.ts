@@ -1,5 +1,5 @@
 import { defineCommand } from '../../../core/cli/command.js';
-import { installSteps } from '../task/site-install.js';
+import { installSteps } from '../tasks/site-install.js';
 import { runSiteTask } from './site-tasks.js';
 
 /** `aegir @example.com provision-install`: install a site on its platform, database server and web server. */

@@ -1,10 +1,10 @@
 import type { CommandContext } from '../../../core/cli/command.js';
 import { ContextStore } from '../context/store.js';
 import { Secrets } from '../service/secrets.js';
-import { executors } from '../task/open.js';
-import { platformDeleteSteps, platformVerifySteps, type PlatformInfo, type PlatformTaskContext } from '../task/platform.js';
-import { Journal } from '../task/journal.js';
-import { recoverTask, runTask } from '../task/runner.js';
+import { executors } from '../runner/open.js';
+import { platformDeleteSteps, platformVerifySteps, type PlatformInfo, type PlatformTaskContext } from '../tasks/platform.js';
+import { Journal } from '../runner/journal.js';
+import { recoverTask, runTask } from '../runner/runner.js';
 import type { Upstream } from '../service/types.js';
 import { aegirBinOf, homeOf } from './common.js';
 

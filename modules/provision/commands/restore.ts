@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { defineCommand } from '../../../core/cli/command.js';
-import { runRestore } from '../task/site-restore.js';
+import { runRestore } from '../tasks/site-restore.js';
 import { openAndRecover } from './common.js';
 
 /** `aegir @site provision-restore --file=PATH`: put the site back as a backup has it. */

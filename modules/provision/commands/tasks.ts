@@ -1,14 +1,14 @@
 import type { Kernel } from '../../../core/kernel/kernel.js';
-import { composeSteps } from '../task/compose.js';
-import { installSteps } from '../task/site-install.js';
-import { verifySteps } from '../task/site-verify.js';
-import { deleteSteps, switchSteps } from '../task/site-delete.js';
-import { moveSteps } from '../task/site-migrate.js';
-import { backupSteps } from '../task/site-backup.js';
-import { backupDeleteSteps } from '../task/site-backup-delete.js';
-import { restoreSteps } from '../task/site-restore.js';
-import type { SiteTaskContext } from '../task/site-context.js';
-import type { TaskStep } from '../task/step.js';
+import { composeSteps } from '../runner/compose.js';
+import { installSteps } from '../tasks/site-install.js';
+import { verifySteps } from '../tasks/site-verify.js';
+import { deleteSteps, switchSteps } from '../tasks/site-delete.js';
+import { moveSteps } from '../tasks/site-migrate.js';
+import { backupSteps } from '../tasks/site-backup.js';
+import { backupDeleteSteps } from '../tasks/site-backup-delete.js';
+import { restoreSteps } from '../tasks/site-restore.js';
+import type { SiteTaskContext } from '../tasks/site-context.js';
+import type { TaskStep } from '../runner/step.js';
 
 /** The steps of a site task by name, for recovering an interrupted one. */
 export function stepsForTask(kernel: Kernel, task: string): TaskStep<SiteTaskContext>[] {

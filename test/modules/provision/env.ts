@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getWithHost } from '../../../modules/provision/task/checks.js';
+import { getWithHost } from '../../../modules/provision/tasks/checks.js';
 import { cli, type CliRun } from '../../cli/run-helper.js';
 import { makeCodebase, REPO, type Driver, type TestCodebase } from '../../harness/codebase.js';
 import { mariadb } from '../../harness/mariadb.js';

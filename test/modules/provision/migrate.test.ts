@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { cli, json, show } from '../../cli/run-helper.js';
 import { DRIVERS, makeCodebase, REPO, type TestCodebase } from '../../harness/codebase.js';
 import { provisionEnv, type ProvisionEnv } from './env.js';
-import { moveSteps } from '../../../modules/provision/task/site-migrate.js';
+import { moveSteps } from '../../../modules/provision/tasks/site-migrate.js';
 
 /** Steps of a migrate before its purge (the last step, its point of no return). */
 const BEFORE_PURGE = moveSteps(false).length - 1;

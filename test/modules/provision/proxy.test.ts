@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../../../core/logger/logger.js';
 import { ackFile } from '../../../modules/provision/proxy/routes.js';
 import { createProxy, type ProxyServer } from '../../../modules/provision/proxy/server.js';
-import { getWithHost } from '../../../modules/provision/task/checks.js';
+import { getWithHost } from '../../../modules/provision/tasks/checks.js';
 
 describe('the built-in proxy acknowledges the routes it serves', () => {
   let dir: string;

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { getWithHost } from '../../../modules/provision/task/checks.js';
+import { getWithHost } from '../../../modules/provision/tasks/checks.js';
 import { cli, json, show, type CliRun } from '../../cli/run-helper.js';
 import { makeCodebase, REPO, type TestCodebase } from '../../harness/codebase.js';
 import { freePort, nginxServer, type TestWebServer } from '../../harness/nginx.js';
 import { startSshd, type TestSshd } from '../../harness/sshd.js';
-import { moveSteps } from '../../../modules/provision/task/site-migrate.js';
+import { moveSteps } from '../../../modules/provision/tasks/site-migrate.js';
 
 /** Steps of a migrate before its purge (the last step, its point of no return). */
 const BEFORE_PURGE = moveSteps(false).length - 1;

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { getWithHost } from '../../../modules/provision/task/checks.js';
+import { getWithHost } from '../../../modules/provision/tasks/checks.js';
 import { cli, show, type CliRun } from '../../cli/run-helper.js';
 import { makeCodebase, REPO, type TestCodebase } from '../../harness/codebase.js';
 import { nginxServer, type TestWebServer } from '../../harness/nginx.js';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { getWithHost } from '../../../modules/provision/task/checks.js';
+import { getWithHost } from '../../../modules/provision/tasks/checks.js';
 import { show } from '../../cli/run-helper.js';
 import { apacheServer } from '../../harness/apache.js';
 import { nginxServer, type TestWebServer } from '../../harness/nginx.js';

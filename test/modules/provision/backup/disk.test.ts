@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { AegirError } from '../../../../core/errors/aegir-error.js';
 import { runProgram } from '../../../../core/util/exec.js';
 import type { ExecOptions, ExecResult } from '../../../../modules/provision/executor/types.js';
-import { Journal } from '../../../../modules/provision/task/journal.js';
-import { runBackup } from '../../../../modules/provision/task/site-backup.js';
+import { Journal } from '../../../../modules/provision/runner/journal.js';
+import { runBackup } from '../../../../modules/provision/tasks/site-backup.js';
 import { expectCode } from '../../../harness/expect.js';
 import { FreeSpaceLie, snapshot, startHosting, type Hosting } from './hosting.js';
 

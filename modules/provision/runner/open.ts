@@ -6,7 +6,7 @@ import { executorFor } from '../executor/pool.js';
 import type { Executor } from '../executor/types.js';
 import { Secrets } from '../service/secrets.js';
 import { TaskNotes } from './notes.js';
-import type { SiteTaskContext } from './site-context.js';
+import type { SiteTaskContext } from '../tasks/site-context.js';
 
 /** Makes the executor of a server (local, or over SSH). */
 export type ExecutorFactory = (server: ServerContext) => Executor | Promise<Executor>;

@@ -1,10 +1,10 @@
 import { AegirError, isAegirError } from '../../../core/errors/aegir-error.js';
 import { archiveBackup, clearStaging, discardPartial, dumpAndHash, fileSize, planBackup, writeManifest, type BackupPlan } from '../backup/create.js';
 import type { BackupMember } from '../backup/manifest.js';
-import { composeSteps } from './compose.js';
-import { runTask } from './runner.js';
+import { composeSteps } from '../runner/compose.js';
+import { runTask } from '../runner/runner.js';
 import type { SiteTaskContext } from './site-context.js';
-import type { TaskStep } from './step.js';
+import type { TaskStep } from '../runner/step.js';
 
 const plan = (ctx: SiteTaskContext): BackupPlan => ctx.state.get('backup.plan') as BackupPlan;
 

@@ -1,5 +1,5 @@
 import type { TaskStep } from './step.js';
-import type { SiteTaskContext } from './site-context.js';
+import type { SiteTaskContext } from '../tasks/site-context.js';
 
 /** A step a module adds to a site task, placed by weight (provision's own steps are 10, 20, ...). */
 export interface StepContribution {

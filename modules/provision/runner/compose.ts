@@ -1,6 +1,6 @@
 import type { Kernel } from '../../../core/kernel/kernel.js';
 import type { StepContribution } from './contributions.js';
-import type { SiteTaskContext } from './site-context.js';
+import type { SiteTaskContext } from '../tasks/site-context.js';
 import type { TaskStep } from './step.js';
 
 /** A task's steps: provision's own and other modules' contributions, ordered by weight (stable). */

@@ -1,6 +1,6 @@
 import { checkServed } from './checks.js';
 import { service, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from './step.js';
+import type { TaskStep } from '../runner/step.js';
 
 /**
  * The steps of a site's provision-verify: its app process running, its

@@ -5,7 +5,7 @@ import { AegirError } from '../../../core/errors/aegir-error.js';
 import type { SiteDatabase, Upstream } from '../service/types.js';
 import { checkServed } from './checks.js';
 import { appHostFor, platformAegir, service, siteDirOf, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from './step.js';
+import type { TaskStep } from '../runner/step.js';
 
 /** Secret key of a site's database settings. */
 export function siteDbSecret(site: string): string {

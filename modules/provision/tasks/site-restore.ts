@@ -5,11 +5,11 @@ import type { BackupManifest } from '../backup/manifest.js';
 import { backupDirOf } from '../backup/paths.js';
 import { checkBackup } from '../backup/verify.js';
 import { checkServed } from './checks.js';
-import { composeSteps } from './compose.js';
-import { runTask } from './runner.js';
+import { composeSteps } from '../runner/compose.js';
+import { runTask } from '../runner/runner.js';
 import { runRefusable } from './site-backup.js';
 import { platformAegir, service, siteDirOf, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from './step.js';
+import type { TaskStep } from '../runner/step.js';
 
 /**
  * Where a restore works, by fixed names (one task per site at a time), so

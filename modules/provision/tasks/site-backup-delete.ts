@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
 import { backupDirOf, ownBackupPath } from '../backup/paths.js';
-import { runTask } from './runner.js';
+import { runTask } from '../runner/runner.js';
 import { runRefusable } from './site-backup.js';
 import type { SiteTaskContext } from './site-context.js';
-import type { TaskStep } from './step.js';
+import type { TaskStep } from '../runner/step.js';
 
 const ASIDE = '.deleting-';
 

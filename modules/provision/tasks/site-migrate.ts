@@ -8,7 +8,7 @@ import { checkServed } from './checks.js';
 import { changesServer, chooseTarget, dumpFor, inPlace, moveNote, noteMove, targetOf, writeAlias } from './move-target.js';
 import { siteDbSecret } from './site-install.js';
 import { appHostFor, service, siteDirOf, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from './step.js';
+import type { TaskStep } from '../runner/step.js';
 
 /** Run a platform's own command line on the server of a task context. */
 const cli = (t: SiteTaskContext, args: string[]) =>

@@ -5,7 +5,7 @@ import type { SiteDatabase, Upstream } from '../service/types.js';
 import { checkServed } from './checks.js';
 import { siteDbSecret } from './site-install.js';
 import { appHostFor, service, siteDirOf, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from './step.js';
+import type { TaskStep } from '../runner/step.js';
 
 const asideDir = (ctx: SiteTaskContext): string => `${ctx.platform.root}/sites/.deleting-${ctx.site.name}`;
 

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../core/util/fs.js';
 import type { SiteProvisionContext } from '../context/types.js';
-import { executors } from './open.js';
+import { executors } from '../runner/open.js';
 import { siteDirOf, type SiteTaskContext } from './site-context.js';
 
 /**

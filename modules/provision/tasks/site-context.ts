@@ -6,7 +6,7 @@ import type { ExecOptions, ExecResult, Executor } from '../executor/types.js';
 import { serviceOf } from '../service/registry.js';
 import type { AppService, DbService, HttpService, ServiceEnv } from '../service/types.js';
 import type { Secrets } from '../service/secrets.js';
-import type { TaskNotes } from './notes.js';
+import type { TaskNotes } from '../runner/notes.js';
 
 /** Everything a site task's steps share. */
 export interface SiteTaskContext {

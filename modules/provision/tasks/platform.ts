@@ -8,7 +8,7 @@ import type { Executor } from '../executor/types.js';
 import { serviceOf } from '../service/registry.js';
 import type { Secrets } from '../service/secrets.js';
 import type { ServiceEnv } from '../service/types.js';
-import type { TaskStep } from './step.js';
+import type { TaskStep } from '../runner/step.js';
 
 /** What a platform task's steps share. */
 export interface PlatformTaskContext {
