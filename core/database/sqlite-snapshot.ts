@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { AegirError } from '../errors/aegir-error.js';
 
@@ -65,9 +65,7 @@ function storageOrder(conn: Database.Database, table: string): string {
  */
 export async function openSqliteSnapshot(db: Knex): Promise<SqliteSnapshot> {
   const file = sqliteFileOf(db);
-  // Loaded here, like knex in connect.ts: a native module costs every command's start.
-  const { default: Sqlite } = await import('better-sqlite3');
-  const conn = new Sqlite(file, { readonly: true, fileMustExist: true });
+  const conn = new Database(file, { readonly: true, fileMustExist: true });
   try {
     conn.pragma('busy_timeout = 5000');
     conn.exec('BEGIN DEFERRED');
