@@ -84,8 +84,8 @@ export async function openSqliteSnapshot(db: Knex): Promise<SqliteSnapshot> {
     },
     close() {
       if (!conn.open) return;
-      if (conn.inTransaction) conn.exec('ROLLBACK');
-      conn.close();
+      // Closing ends the read transaction too; ROLLBACK first only to say so, and close even if it fails.
+      try { if (conn.inTransaction) conn.exec('ROLLBACK'); } finally { conn.close(); }
     },
   };
 }
