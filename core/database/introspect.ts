@@ -12,8 +12,15 @@ import type { ColumnDefinition, SchemaDefinition, TableDefinition } from './sche
  * it, never silently changed.
  */
 export async function describeTables(db: Knex, driver: 'sqlite' | 'mysql'): Promise<SchemaDefinition> {
-  return driver === 'sqlite' ? describeSqlite(db) : describeMysql(db);
+  return driver === 'sqlite' ? describeSqlite((sql) => db.raw(sql)) : describeMysql(db);
 }
+
+/**
+ * Runs one SQLite statement without parameters and gives its rows: knex's
+ * connection, or a dump's snapshot (`SqliteSnapshot.all`), so that the
+ * tables are read in the same snapshot as their rows.
+ */
+export type SqliteQuery = (sql: string) => Promise<unknown[]> | unknown[];
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -49,12 +56,13 @@ function column(table: string, name: string, family: string, o: { nullable: bool
 const shortName = (table: string, index: string): string =>
   (index.startsWith(`${table}__`) ? index.slice(table.length + 2) : index).toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]+/, 'i_').slice(0, 63);
 
-async function describeSqlite(db: Knex): Promise<SchemaDefinition> {
-  const tables: { name: string; sql: string }[] = await db.raw("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+/** The tables of an SQLite database, read through `query`; see describeTables. */
+export async function describeSqlite(query: SqliteQuery): Promise<SchemaDefinition> {
+  const tables = await query("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name") as { name: string; sql: string }[];
   const out: Record<string, TableDefinition> = {};
   for (const t of tables) {
     const q = `\`${t.name.replace(/`/g, '``')}\``;
-    const cols: { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[] = await db.raw(`PRAGMA table_info(${q})`);
+    const cols = await query(`PRAGMA table_info(${q})`) as { name: string; type: string; notnull: number; dflt_value: string | null; pk: number }[];
     const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
     const serial = pk.length === 1 && /\bautoincrement\b/i.test(t.sql) ? pk[0] : undefined;
     const columns: Record<string, ColumnDefinition> = {};
@@ -68,9 +76,9 @@ async function describeSqlite(db: Knex): Promise<SchemaDefinition> {
     }
     const def: Mutable<TableDefinition> = { description: `${t.name} (read from the database)`, columns };
     if (pk.length && !serial) def.primaryKey = pk;
-    const indexes: { name: string; unique: number; origin: string }[] = await db.raw(`PRAGMA index_list(${q})`);
+    const indexes = await query(`PRAGMA index_list(${q})`) as { name: string; unique: number; origin: string }[];
     for (const ix of indexes.filter((i) => i.origin === 'c' || i.origin === 'u').sort((a, b) => a.name.localeCompare(b.name))) {
-      const parts: { seqno: number; name: string }[] = await db.raw(`PRAGMA index_info(\`${ix.name.replace(/`/g, '``')}\`)`);
+      const parts = await query(`PRAGMA index_info(\`${ix.name.replace(/`/g, '``')}\`)`) as { seqno: number; name: string }[];
       const list = parts.sort((a, b) => a.seqno - b.seqno).map((p) => p.name);
       const key = ix.unique ? 'unique' : 'indexes';
       def[key] = { ...(def[key] ?? {}), [shortName(t.name, ix.name)]: list };

@@ -1,8 +1,10 @@
 import type { Writable } from 'node:stream';
 import type { Knex } from 'knex';
 import { AegirError } from '../errors/aegir-error.js';
-import { describeTables } from './introspect.js';
-import { createTable, dropTables, validateSchema, type ColumnDefinition, type TableDefinition } from './schema.js';
+import { DUMP_CHUNK_ROWS, writerFor, type DumpOptions } from './dump-options.js';
+import { describeSqlite, describeTables } from './introspect.js';
+import { createTable, dropTables, validateSchema, type ColumnDefinition, type SchemaDefinition, type TableDefinition } from './schema.js';
+import { withSqliteSnapshot } from './sqlite-snapshot.js';
 
 /**
  * The portable dump: a site database as JSON lines that either driver can
@@ -25,48 +27,71 @@ export function isPortableDump(head: string): boolean {
   return head.trimStart().startsWith(`{"format":"${PORTABLE_FORMAT}"`);
 }
 
-const ROWS_PER_LINE = 500;
 /** Bytes of JSON after which a rows line, or an insert, is cut (MySQL's max_allowed_packet is 16 MB by default). */
 const BYTES_PER_BATCH = 4 << 20;
 
-/** Write the whole database as a portable dump, from one consistent snapshot. */
-export async function writePortableDump(db: Knex, driver: 'sqlite' | 'mysql', out: Writable): Promise<{ tables: number; rows: number }> {
-  const write = (s: string): Promise<void> => new Promise((r) => (out.write(s) ? r() : out.once('drain', () => r())));
-  return db.transaction(async (trx) => {
-    const schema = await describeTables(trx, driver);
-    await write(`${JSON.stringify({ format: PORTABLE_FORMAT, version: 1, from: driver })}\n`);
-    let rows = 0;
-    for (const [table, def] of Object.entries(schema)) {
-      await write(`${JSON.stringify({ table, definition: def })}\n`);
-      const cols = Object.keys(def.columns);
-      const order = def.primaryKey ?? cols.filter((c) => def.columns[c]!.type === 'serial');
-      let batch: string[] = [];
-      let bytes = 0;
-      const flush = async (): Promise<void> => {
-        if (!batch.length) return;
-        await write(`{"rows":[${batch.join(',')}]}\n`);
-        rows += batch.length;
-        batch = [];
-        bytes = 0;
-      };
-      for await (const row of trx(table).select(cols).orderBy(order.length ? [...order] : cols.slice(0, 1)).stream() as AsyncIterable<Record<string, unknown>>) {
-        const json = JSON.stringify(cols.map((c) => encode(def.columns[c]!, row[c])));
-        batch.push(json);
-        bytes += json.length;
-        if (batch.length === ROWS_PER_LINE || bytes >= BYTES_PER_BATCH) await flush();
-      }
-      await flush();
+/** The rows of one table as value arrays in `cols` order, streamed, in a stable order. */
+type RowSource = (table: string, def: TableDefinition, cols: string[]) => Iterable<unknown[]> | AsyncIterable<unknown[]>;
+
+/**
+ * Write the whole database as a portable dump, from one consistent
+ * snapshot: on SQLite a WAL read transaction on a connection of its own
+ * (SqliteSnapshot), so that the site's own connection stays free and
+ * writable; on MySQL a transaction (InnoDB's repeatable read). Rows are
+ * streamed in key order, one rows line of at most DUMP_CHUNK_ROWS at a time.
+ */
+export async function writePortableDump(db: Knex, driver: 'sqlite' | 'mysql', out: Writable, opts: DumpOptions = {}): Promise<{ tables: number; rows: number }> {
+  if (driver === 'sqlite') {
+    return withSqliteSnapshot(db, async (snap) =>
+      writeTables(await describeSqlite((sql) => snap.all(sql)), driver, (table, _def, cols) => snap.rows(table, { columns: cols, bigints: true }), out, opts));
+  }
+  return db.transaction(async (trx) => writeTables(await describeTables(trx, driver), driver, (table, def, cols) => mysqlRows(trx, table, def, cols), out, opts));
+}
+
+async function* mysqlRows(trx: Knex.Transaction, table: string, def: TableDefinition, cols: string[]): AsyncIterable<unknown[]> {
+  const order = def.primaryKey ?? cols.filter((c) => def.columns[c]!.type === 'serial');
+  for await (const row of trx(table).select(cols).orderBy(order.length ? [...order] : cols.slice(0, 1)).stream() as AsyncIterable<Record<string, unknown>>) {
+    yield cols.map((c) => row[c]);
+  }
+}
+
+async function writeTables(schema: SchemaDefinition, driver: 'sqlite' | 'mysql', source: RowSource, out: Writable, opts: DumpOptions): Promise<{ tables: number; rows: number }> {
+  const write = writerFor(out);
+  await write(`${JSON.stringify({ format: PORTABLE_FORMAT, version: 1, from: driver })}\n`);
+  let rows = 0;
+  for (const [table, def] of Object.entries(schema)) {
+    await write(`${JSON.stringify({ table, definition: def })}\n`);
+    const cols = Object.keys(def.columns);
+    let batch: string[] = [];
+    let bytes = 0;
+    let done = 0;
+    const flush = async (): Promise<void> => {
+      if (!batch.length) return;
+      await write(`{"rows":[${batch.join(',')}]}\n`);
+      rows += batch.length;
+      done += batch.length;
+      batch = [];
+      bytes = 0;
+      await opts.onProgress?.({ table, rows: done });
+    };
+    for await (const row of source(table, def, cols)) {
+      const json = JSON.stringify(cols.map((c, i) => encode(def.columns[c]!, row[i])));
+      batch.push(json);
+      bytes += json.length;
+      if (batch.length === DUMP_CHUNK_ROWS || bytes >= BYTES_PER_BATCH) await flush();
     }
-    await write(`${JSON.stringify({ end: true, tables: Object.keys(schema).length, rows })}\n`);
-    return { tables: Object.keys(schema).length, rows };
-  });
+    await flush();
+  }
+  await write(`${JSON.stringify({ end: true, tables: Object.keys(schema).length, rows })}\n`);
+  return { tables: Object.keys(schema).length, rows };
 }
 
 function encode(col: ColumnDefinition, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   if (col.type === 'boolean') return Boolean(Number(v));
   if (Buffer.isBuffer(v)) return { b64: v.toString('base64') };
-  if (typeof v === 'bigint') return v.toString();
+  // SQLite's integers come as bigint so that 64-bit values survive; JSON numbers carry the safe ones.
+  if (typeof v === 'bigint') return v >= Number.MIN_SAFE_INTEGER && v <= Number.MAX_SAFE_INTEGER ? Number(v) : v.toString();
   return v;
 }
 
