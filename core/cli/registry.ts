@@ -11,7 +11,7 @@ const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 export function commandRegistry(kernel: Kernel): ReadonlyMap<string, RegisteredCommand> {
   return kernel.registry('core.commands', () => {
     const map = new Map<string, RegisteredCommand>();
-    for (const { module, value } of kernel.hooks.collect('cli.commands')) {
+    for (const { module, value } of kernel.hooks.collect('cli.commands', { kernel })) {
       for (const name of [value.name, ...(value.aliases ?? [])]) {
         if (!NAME.test(name)) throw new AegirError('ERR_HOOK_FAILED', { module, hook: 'cli.commands', problem: `command name "${name}" must be lower-case words joined by "-"` });
         const prev = map.get(name);

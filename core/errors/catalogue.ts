@@ -98,7 +98,14 @@ export const catalogue = define({
   ERR_HOST_KEY_MISMATCH: (f) => `The SSH host key of "@${f.server}" (${f.target}) is ${f.actual}, but ${f.expected} was pinned when the server was added. If the server was really reinstalled, verify it by hand and remove ${f.file}; otherwise someone may be intercepting the connection.`,
   ERR_HOST_KEY_UNKNOWN: (f) => `No SSH host key is pinned for "@${f.server}" yet. Run "aegir @${f.server} provision-verify" to pin it.`,
   ERR_TASK_FAILED: (f) => `Task ${f.task} of "@${f.context}" failed at step "${f.step}": ${f.problem}. ${f.undone}`,
-  ERR_TASK_BUSY: (f) => `"@${f.context}" is busy with task ${f.task} (pid ${f.pid}). Wait for it to finish.`,
+  ERR_TASK_BUSY: (f) => f.state === 'interrupted'
+    ? `"@${f.context}" is held by task ${f.task} of "@${f.holder}", whose process (pid ${f.pid}) died. Run a task on "@${f.holder}" (aegir @${f.holder} provision-verify) to undo or finish it first.`
+    : `"@${f.context}" is busy with task ${f.task} of "@${f.holder}" (pid ${f.pid}). Wait for it to finish.`,
+  ERR_JOURNAL_INVALID: (f) => `Task journal ${f.path} cannot be used: ${f.problem}. See what its task had done on the servers, put it right, then remove the file.`,
+  ERR_TASK_CANCELLED: (f) => `Task ${f.task} was cancelled (${f.reason}); what it had done was undone.`,
+  ERR_TASK_UNKNOWN: (f) => `No enabled module provides the provision task "${f.task}"${f.context ? ` (an interrupted one holds "@${f.context}"; enable the module that provides it and run a task on "@${f.context}" again to undo it)` : ''}. Known tasks: ${f.known}.`,
+  ERR_TASK_DUPLICATE: (f) => `Provision task "${f.task}" is declared by both ${f.first} and ${f.second}. Task names must be unique.`,
+  ERR_TASK_UNDO_FAILED: (f) => `Task ${f.task} of "@${f.context}" failed at step "${f.step}": ${f.problem}. Then its undo failed for: ${f.failed}. Its journal is kept: the next task on "@${f.context}" undoes it again first. ${f.undone}`,
   ERR_FAULT_INJECTED: (f) => `Fault injected at step ${f.step} of task ${f.task} (AEGIR_FAULT).`,
   ERR_PROFILE_MISSING: (f) => `Platform "@${f.platform}" has no install profile "${f.profile}" (it has: ${f.available}).`,
   ERR_SITE_DIR_EXISTS: (f) => `Platform "@${f.platform}" already has a folder sites/${f.site}. Delete or import that site first.`,

@@ -1,3 +1,4 @@
+import type { Kernel } from '../kernel/kernel.js';
 import type { CommandDefinition } from '../cli/command.js';
 import type { FormAlterContext, FormDefinition } from '../forms/types.js';
 import type { Account, ParamLoader, RouteDefinition } from '../http/types.js';
@@ -24,8 +25,12 @@ export interface ModulesChanged {
  * are declared the same way in each module's `hooks.ts`.
  */
 export const coreHooks = Object.freeze({
-  /** Commands of `bin/aegir`. Collected once per kernel; a name declared twice is an error naming both modules. */
-  'cli.commands': hook.collect<CommandDefinition>('Commands for bin/aegir. Collected once per kernel.'),
+  /**
+   * Commands of `bin/aegir`. Collected once per kernel; a name declared
+   * twice is an error naming both modules. The context gives the kernel,
+   * for commands made from other modules' declarations (provision's tasks).
+   */
+  'cli.commands': hook.collect<CommandDefinition, { readonly kernel: Kernel }>('Commands for bin/aegir. Collected once per kernel; the context gives the kernel.'),
   /** Extra lines for `aegir status`, shown after core's own. */
   'site.status': hook.collect<StatusItem>('Lines added to "aegir status" for an installed site.'),
   /** Steps of site-install after the modules are installed, in module order; the profile's own steps run after these. */

@@ -7,7 +7,7 @@ import { writeArchive } from './archive.js';
 import { BACKUP_FORMAT, manifestText, type BackupManifest, type BackupMember } from './manifest.js';
 import { backupDirOf, backupFileName } from './paths.js';
 import { diskFullAs, humanBytes, mysqlDatabaseBytes, requireSpace } from './space.js';
-import { hashFiles, listTree, sha256Text, type TreeEntry } from './tree.js';
+import { firstUnsafe, hashFiles, listTree, sha256Text, type TreeEntry } from './tree.js';
 
 /** What a backup of a site will hold and where it is made. */
 export interface BackupPlan {
@@ -74,18 +74,19 @@ export function partialPaths(home: string, site: string): { staging: string; par
 }
 
 /** Remove the staging folder and partial archive of a backup (never a finished archive). */
-export async function clearStaging(exec: Executor, home: string, site: string): Promise<void> {
+export async function clearStaging(exec: Executor, home: string, site: string): Promise<boolean> {
   const { staging, partial } = partialPaths(home, site);
-  await exec.remove(partial);
-  await exec.remove(staging);
+  const a = await exec.remove(partial);
+  const b = await exec.remove(staging);
+  return a || b;
 }
 
 /** Undo an unfinished backup: its staging folder, its partial archive, and the archive it was making (`finalFile`, else the one its staging folder names). */
-export async function discardPartial(exec: Executor, home: string, site: string, finalFile?: string): Promise<void> {
+export async function discardPartial(exec: Executor, home: string, site: string, finalFile?: string): Promise<boolean> {
   const target = posix.join(partialPaths(home, site).staging, 'target');
   const named = finalFile ?? ((await exec.exists(target)) ? (await exec.readFile(target)).toString('utf8').trim() : undefined);
-  if (named && posix.dirname(named) === backupDirOf(home, site)) await exec.remove(named);
-  await clearStaging(exec, home, site);
+  const removed = named !== undefined && posix.dirname(named) === backupDirOf(home, site) && (await exec.remove(named));
+  return (await clearStaging(exec, home, site)) || removed;
 }
 
 /**
@@ -105,6 +106,9 @@ export async function planBackup(ctx: SiteTaskContext): Promise<BackupPlan> {
   const all = await listTree(exec, siteDir);
   const entries = all.filter((e) => e.type !== 'other' && !isKept(kept, e.path));
   for (const e of all) if (e.type === 'other' && !isKept(kept, e.path)) ctx.logger.warning(`Left out of the backup: ${e.path} (not a file, folder or symlink).`);
+  // A backup with a link out of the folder could never be restored (restore refuses it): say so now, not at the restore.
+  const unsafe = firstUnsafe(entries);
+  if (unsafe) throw new AegirError('ERR_PATH_INVALID', { path: siteDir, problem: `${unsafe}; replace it with a copy of what it points at, or remove it` });
   const filesBytes = entries.reduce((n, e) => n + e.size, 0);
   const db = settings.database;
   const dbBytes = db.driver === 'mysql' ? await mysqlDatabaseBytes(exec, db) : await fileSize(exec, posix.isAbsolute(db.file) ? db.file : posix.join(siteDir, db.file));

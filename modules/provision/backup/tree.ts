@@ -97,3 +97,30 @@ export async function hashFiles(exec: Executor, root: string, paths: readonly st
   }
   return out;
 }
+
+/**
+ * Why an entry of a site's folder tree (paths relative to the folder) is
+ * unsafe to back up, restore or move, if it is: anything but a plain file,
+ * folder or symlink (a device, a socket, a pipe), and a symlink that is
+ * absolute or leads out of the folder (once served or restored it would
+ * expose whatever it points at, and an absolute one breaks when the site
+ * moves). Links inside the folder are fine.
+ */
+export function unsafeEntry(e: TreeEntry): string | undefined {
+  if (e.type === 'other') return `${e.path} is not a file, folder or symlink`;
+  if (e.type !== 'link') return undefined;
+  const target = e.link ?? '';
+  if (target.startsWith('/')) return `${e.path} is a symlink to the absolute path ${target.slice(0, 200)}`;
+  const resolved = posix.normalize(posix.join(posix.dirname(e.path), target));
+  if (resolved === '..' || resolved.startsWith('../')) return `${e.path} is a symlink out of the site's folder (to ${target.slice(0, 200)})`;
+  return undefined;
+}
+
+/** The first unsafe entry of a tree (see unsafeEntry), as a problem text. */
+export function firstUnsafe(entries: readonly TreeEntry[]): string | undefined {
+  for (const e of entries) {
+    const p = unsafeEntry(e);
+    if (p) return p;
+  }
+  return undefined;
+}

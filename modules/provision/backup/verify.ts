@@ -4,7 +4,7 @@ import type { Executor } from '../executor/types.js';
 import { extractArchive, extractManifest, listArchive } from './archive.js';
 import { parseManifest, type BackupManifest } from './manifest.js';
 import { diskFullAs, requireSpace } from './space.js';
-import { hashFiles, listTree, sha256Text, type TreeOptions } from './tree.js';
+import { hashFiles, listTree, sha256Text, unsafeEntry, type TreeOptions } from './tree.js';
 
 /** What a backup must be for the task that reads it. */
 export interface BackupExpectation {
@@ -19,7 +19,9 @@ export interface BackupExpectation {
  * it into `staging` (a new folder, 0700) on the way: a complete gzip/tar
  * stream with only names a backup has, a valid manifest.json of the expected
  * site and database kind, room to extract it, and every member present with
- * the size and sha256 the manifest gives, nothing more. Any problem is
+ * the size and sha256 the manifest gives, nothing more, and no symlink out
+ * of the site's folder (a manifest proves integrity, not origin: a backup
+ * is trusted input, but not that far). Any problem is
  * ERR_BACKUP_INVALID (ERR_DISK_FULL when there is no room); the caller
  * removes `staging`. Used by restore and migrate.
  */
@@ -39,6 +41,9 @@ export async function checkBackup(exec: Executor, file: string, staging: string,
   const byPath = new Map(found.map((e) => [e.path, e]));
   for (const e of found) {
     if (e.type === 'other') bad(`member ${e.path} is not a file, folder or symlink`);
+    // Relative to the site folder (site/ in the archive): a link out of it would be served or read once restored.
+    const unsafe = e.path.startsWith('site/') ? unsafeEntry({ ...e, path: e.path.slice(5) }) : e.type === 'link' ? `${e.path} is a symlink` : undefined;
+    if (unsafe) bad(`member ${unsafe}: a backup may hold links inside the site's folder only`);
     if (!manifest.members.some((m) => m.path === e.path)) bad(`member ${e.path} is not in the manifest`);
   }
   const files: string[] = [];

@@ -1,8 +1,11 @@
-import { defineCommand } from '../../../core/cli/command.js';
+import { existsSync } from 'node:fs';
+import { defineCommand, type CommandContext } from '../../../core/cli/command.js';
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import { ContextStore } from '../context/store.js';
-import type { ProvisionContext } from '../context/types.js';
-import { checkName } from '../context/validate.js';
+import { platformRootProblem } from '../context/platform-root.js';
+import type { PlatformContext, ProvisionContext, SiteProvisionContext } from '../context/types.js';
+import { readFetched } from '../tasks/platform-record.js';
+import { checkName, parseContext } from '../context/validate.js';
 import { adminSecretKey } from '../service/db/mysql.js';
 import { Secrets } from '../service/secrets.js';
 import { contextName, homeOf } from './common.js';
@@ -18,6 +21,30 @@ function settings(kind: string, type: string | undefined, list: string | undefin
     out[m[1]!] = /^\d{1,9}$/.test(v) ? Number(v) : v === 'true' ? true : v === 'false' ? false : v;
   }
   return out;
+}
+
+/** A platform's server must exist, and its root must be a folder only its code is in (see platformRootProblem). */
+function checkPlatform(ctx: CommandContext, store: ContextStore, p: PlatformContext): void {
+  const server = store.get(p.server, 'server');
+  const local = server.host === 'localhost';
+  const problem = platformRootProblem(p.root, {
+    server: server.name, local, home: homeOf(ctx), codebase: ctx.codebase.root,
+    platforms: store.list('platform').filter((o) => o.name !== p.name),
+  });
+  if (problem) throw new AegirError('ERR_CONTEXT_INVALID', { name: p.name, problem: `its root ${p.root} ${problem}; give a folder of its own, such as ${homeOf(ctx)}/platforms/${p.name.slice('platform_'.length)}` });
+  if (p.git && local && existsSync(p.root) && !readFetched(homeOf(ctx), p.name)) {
+    ctx.logger.warning(`${p.root} already exists: platform verify uses it as it is (it does not fetch ${p.git.url}), and a platform delete leaves it in place.`);
+  }
+}
+
+/** A site's domain and aliases must be no other site's domain or alias. */
+function checkDomains(store: ContextStore, site: SiteProvisionContext): void {
+  const mine = [site.name, ...site.aliases];
+  for (const other of store.list('site')) {
+    if (other.name === site.name) continue;
+    const taken = mine.find((d) => d === other.name || other.aliases.includes(d));
+    if (taken) throw new AegirError('ERR_CONTEXT_INVALID', { name: site.name, problem: `${taken} is already ${taken === other.name ? 'the domain' : 'an alias'} of @${other.name}` });
+  }
 }
 
 /** `aegir provision-save @name --context-type=...`: create or update a context. */
@@ -85,15 +112,18 @@ export const provisionSave = defineCommand({
         enabled: o.disabled ? false : (prev?.enabled ?? true),
       } as ProvisionContext;
     }
-    // Referenced contexts must exist and be of the right kind.
-    if (context.type === 'platform') store.get(context.server, 'server');
-    if (context.type === 'site') {
-      store.get(context.platform, 'platform');
-      store.get(context.dbServer, 'server');
+    // Valid on its own first (names, paths, settings), then against the others: referenced contexts exist and are of the right kind.
+    const valid = parseContext(context, name);
+    if (valid.type === 'platform') checkPlatform(ctx, store, valid);
+    if (valid.type === 'site') {
+      store.get(valid.platform, 'platform');
+      store.get(valid.dbServer, 'server');
+      checkDomains(store, valid);
     }
-    const saved = store.save(context);
+    const saved = store.save(valid);
     if (type === 'server' && o['db-admin-pass'] !== undefined) new Secrets(homeOf(ctx)).set(adminSecretKey(name), o['db-admin-pass']);
     ctx.logger.success(`${previous ? 'Updated' : 'Created'} context @${name}.`);
-    return { data: saved as never };
+    // People read the line above; --format=json and --backend get the context.
+    return { data: saved as never, text: '' };
   },
 });

@@ -22,6 +22,16 @@ export function isSafePath(path: string): boolean {
   return SAFE_PATH.test(path) && !path.split('/').includes('..');
 }
 
+/** What is wrong with a path for a config file or a command, naming the offending part; undefined when it is safe. */
+export function pathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return `is not absolute (it must start with "/")`;
+  if (path.length > 4001) return 'is longer than 4,000 characters';
+  if (path.split('/').includes('..')) return 'has ".." as a part: give the folder itself, without ".."';
+  const bad = /[^A-Za-z0-9._/-]/.exec(path);
+  if (bad) return `has ${JSON.stringify(bad[0])} at position ${bad.index + 1}; only letters, digits, ".", "_", "-" and "/" are allowed`;
+  return undefined;
+}
+
 /** The context type a name implies: server_*, platform_*, else a site domain; undefined if it is none. */
 export function typeOfName(name: string): ContextType | undefined {
   if (SERVER.test(name)) return 'server';
@@ -79,7 +89,9 @@ export function parseContext(raw: unknown, expectedName?: string): ProvisionCont
   }
   if (type === 'platform') {
     keys(['type', 'name', 'server', 'root', 'git']);
-    if (typeof c.root !== 'string' || !isSafePath(c.root)) bad('"root" must be an absolute path of letters, digits, ".", "_", "-" and "/"');
+    if (typeof c.root !== 'string') bad('"root" must be an absolute path');
+    const rootProblem = pathProblem(c.root as string);
+    if (rootProblem) bad(`"root" ${rootProblem}`);
     let git: PlatformContext['git'];
     if (c.git !== undefined) {
       const g = c.git as Record<string, unknown>;

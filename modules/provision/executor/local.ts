@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { access, chmod, mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { access, chmod, lstat, mkdir, readdir, readFile, rename, rm, statfs, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runProgram } from '../../../core/util/exec.js';
 import type { ExecOptions, ExecResult, Executor } from './types.js';
@@ -20,6 +20,9 @@ export class LocalExecutor implements Executor {
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.stdout ? { stdout: opts.stdout } : {}),
+      ...(opts.group ? { group: true } : {}),
+      ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
+      ...(opts.onExit ? { onExit: opts.onExit } : {}),
     });
   }
 
@@ -43,8 +46,14 @@ export class LocalExecutor implements Executor {
     await mkdir(path, { recursive: true, mode });
   }
 
-  async remove(path: string): Promise<void> {
+  async remove(path: string): Promise<boolean> {
+    try {
+      await lstat(path);
+    } catch {
+      return false;
+    }
     await rm(path, { recursive: true, force: true });
+    return true;
   }
 
   async exists(path: string): Promise<boolean> {

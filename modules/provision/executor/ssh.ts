@@ -219,10 +219,16 @@ export class SshExecutor implements Executor {
     return this.file('mkdir', path, (s) => mkdirp(s, posix.normalize(path)));
   }
 
-  async remove(path: string): Promise<void> {
+  async remove(path: string): Promise<boolean> {
     checkPath(path);
     if (posix.normalize(path) === '/') throw new AegirError('ERR_PATH_INVALID', { path, problem: 'the root folder is never removed' });
-    await this.run(['rm', '-rf', '--', path]);
+    // lstat: a symlink is there even when what it points to is not.
+    const present = await this.file('lstat', path, (s) => req<unknown>(s, (cb) => s.lstat(path, cb)).then(() => true, (e: unknown) => {
+      if (statusOf(e) !== undefined) return false;
+      throw e;
+    }));
+    if (present) await this.run(['rm', '-rf', '--', path]);
+    return present;
   }
 
   exists(path: string): Promise<boolean> {

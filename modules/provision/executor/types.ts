@@ -12,6 +12,11 @@ export interface ExecOptions {
   readonly signal?: AbortSignal;
   /** Stream standard output here instead of collecting it. */
   readonly stdout?: Writable;
+  /** Local commands: run as the leader of a process group of its own (see runProgram), so that it and its children can be ended together. */
+  readonly group?: boolean;
+  /** Local commands: told the pid (the group's id with `group`) once the command runs, and when it ended. */
+  readonly onSpawn?: (pid: number) => void;
+  readonly onExit?: (pid: number) => void;
 }
 
 /** What a finished command left. */
@@ -37,8 +42,8 @@ export interface Executor {
   writeFile(path: string, data: string | Buffer, mode?: number): Promise<void>;
   /** Create a folder and its parents. */
   mkdir(path: string, mode?: number): Promise<void>;
-  /** Remove a file or folder tree; nothing if it is absent. */
-  remove(path: string): Promise<void>;
+  /** Remove a file, symlink or folder tree; nothing if it is absent. Resolves with whether there was something to remove. */
+  remove(path: string): Promise<boolean>;
   exists(path: string): Promise<boolean>;
   rename(from: string, to: string): Promise<void>;
   /** Names in a folder (empty when it does not exist). */

@@ -1,84 +1,145 @@
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../../core/errors/aegir-error.js';
+import { withHostMutex } from '../../../core/lock/host-mutex.js';
+import { MISSING, readJsonFile } from '../../../core/util/json-file.js';
+import { isRunning, selfIdentity, type ProcessIdentity } from '../../../core/util/process-identity.js';
+import { claimsOf, firstConflict, type Claim } from './claims.js';
+import type { TaskOptions } from './context.js';
 import type { NoteValue } from './notes.js';
 
-/** What a running (or interrupted) task has done so far. */
+/** What a running (or interrupted) task has done so far, as its journal keeps it. */
 export interface JournalState {
   readonly task: string;
   readonly context: string;
-  readonly pid: number;
+  /** The process running the task. */
+  readonly owner: ProcessIdentity;
   readonly started: number;
+  /** Names held besides the context (see claims.ts). */
+  readonly claims: readonly Claim[];
+  /** The task's options, for a recovery in another process. */
+  readonly options: TaskOptions;
   /** Steps whose run finished, in order. */
   readonly done: readonly string[];
   /** The step being run, if any: it may have done part of its work. */
   readonly current: string | null;
   /** What the steps noted for their undo (see TaskNotes). */
-  readonly notes?: Readonly<Record<string, NoteValue>>;
+  readonly notes: Readonly<Record<string, NoteValue>>;
+  /** Local commands of the task running now, each the leader of its own process group. */
+  readonly processes: readonly ProcessIdentity[];
 }
 
-function alive(pid: number): boolean {
+/** What starting a task's journal needs. */
+export interface JournalStart {
+  readonly task: string;
+  readonly context: string;
+  readonly claims?: readonly Claim[];
+  readonly options?: TaskOptions;
+}
+
+const dirOf = (home: string): string => join(home, 'tasks');
+const mutexOf = (home: string): string => join(dirOf(home), '.claims.lock');
+
+function parseState(raw: unknown, path: string): JournalState {
+  const bad = (problem: string): never => { throw new AegirError('ERR_JOURNAL_INVALID', { path, problem }); };
+  const s = raw as Partial<JournalState> | null;
+  if (typeof s !== 'object' || s === null) return bad('it is not a JSON object');
+  if (typeof s.task !== 'string' || typeof s.context !== 'string') bad('it names no task or context');
+  if (typeof s.owner?.pid !== 'number') bad('it names no owner process');
+  if (!Array.isArray(s.done) || !Array.isArray(s.claims)) bad('it has no list of done steps or claims');
+  return { options: {}, notes: {}, processes: [], current: null, started: 0, ...s } as JournalState;
+}
+
+/** Read one journal file; undefined when there is none. */
+function readState(path: string): JournalState | undefined {
+  const raw = readJsonFile(path, 'ERR_JOURNAL_INVALID', { optional: true });
+  return raw === MISSING ? undefined : parseState(raw, path);
+}
+
+/** Every journal under the home (running and interrupted tasks). */
+function allStates(home: string): JournalState[] {
+  let names: string[];
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    names = readdirSync(dirOf(home)).filter((n) => n.endsWith('.json') && !n.startsWith('.'));
+  } catch {
+    return [];
   }
+  return names.map((n) => readState(join(dirOf(home), n))).filter((s): s is JournalState => s !== undefined);
+}
+
+function busy(name: string, holder: JournalState): AegirError {
+  return new AegirError('ERR_TASK_BUSY', {
+    context: name, task: holder.task, holder: holder.context, pid: holder.owner.pid, state: isRunning(holder.owner) ? 'running' : 'interrupted',
+  });
 }
 
 /**
- * A task's journal: `<home>/tasks/<context>.json`, created exclusively when
- * the task starts (one task per context at a time), rewritten after each
- * step, removed when the task ends. A journal left by a process that died
- * is an interrupted task, whose steps the next task on the context undoes
- * first.
+ * A task's journal: `<home>/tasks/<context>.json`, made when the task
+ * starts, rewritten after each step, removed when the task ends. It holds
+ * the task's claims: a task starts only when none of its names is held by
+ * another journal (checked and written under one machine-wide mutex, so
+ * two tasks started together can never both win), and a journal left by a
+ * process that died is an interrupted task that keeps its names until the
+ * next task on its context undoes or finishes it.
  */
 export class Journal {
-  private state: JournalState;
+  private ended = false;
 
-  private constructor(private readonly path: string, state: JournalState) {
-    this.state = state;
-  }
+  private constructor(private readonly path: string, private state: JournalState) {}
 
   /** The journal file of a context. */
   static pathFor(home: string, context: string): string {
-    return join(home, 'tasks', `${context}.json`);
+    return join(dirOf(home), `${context}.json`);
   }
 
-  /** An interrupted task's journal (its process is gone), if there is one; ERR_TASK_BUSY if a live task holds the context. */
+  /** The journal of a context, if any, as it is now. */
+  static read(home: string, context: string): JournalState | undefined {
+    return readState(Journal.pathFor(home, context));
+  }
+
+  /** An interrupted task's journal on the context (its process is gone), if there is one; ERR_TASK_BUSY if a live task holds the context. */
   static interrupted(home: string, context: string): JournalState | undefined {
-    let state: JournalState;
-    try {
-      state = JSON.parse(readFileSync(Journal.pathFor(home, context), 'utf8')) as JournalState;
-    } catch {
-      return undefined;
-    }
-    if (alive(state.pid) && state.pid !== process.pid) throw new AegirError('ERR_TASK_BUSY', { context, task: state.task, pid: state.pid });
+    const state = Journal.read(home, context);
+    if (!state) return undefined;
+    if (isRunning(state.owner) && state.owner.pid !== process.pid) throw busy(context, state);
     return state;
   }
 
-  /** Start a task's journal; ERR_TASK_BUSY when another task holds the context. */
-  static start(home: string, task: string, context: string): Journal {
-    const path = Journal.pathFor(home, context);
-    mkdirSync(join(home, 'tasks'), { recursive: true, mode: 0o750 });
-    const state: JournalState = { task, context, pid: process.pid, started: Date.now(), done: [], current: null };
-    try {
+  /**
+   * Start a task's journal, holding its context and claims; ERR_TASK_BUSY
+   * (naming the holder, running or interrupted) when another task holds
+   * one of them. Nothing is changed when it is refused.
+   */
+  static async start(home: string, s: JournalStart): Promise<Journal> {
+    mkdirSync(dirOf(home), { recursive: true, mode: 0o750 });
+    const wanted = claimsOf(s.context, s.claims ?? []);
+    return withHostMutex(mutexOf(home), () => {
+      for (const other of allStates(home)) {
+        const clash = firstConflict(wanted, claimsOf(other.context, other.claims));
+        if (clash) throw busy(clash.name, other);
+      }
+      const path = Journal.pathFor(home, s.context);
+      const state: JournalState = {
+        task: s.task, context: s.context, owner: selfIdentity(), started: Date.now(), claims: wanted.slice(1), options: s.options ?? {},
+        done: [], current: null, notes: {}, processes: [],
+      };
       closeSync(openSync(path, 'wx', 0o640));
-    } catch {
-      const other = Journal.interrupted(home, context);
-      if (other) throw new AegirError('ERR_TASK_BUSY', { context, task: other.task, pid: other.pid });
-      closeSync(openSync(path, 'wx', 0o640));
-    }
-    const j = new Journal(path, state);
-    j.write();
-    return j;
+      const j = new Journal(path, state);
+      j.write();
+      return j;
+    }, { what: `the task claims of ${home}` });
   }
 
-  /** Take over an interrupted task's journal to undo it. */
-  static adopt(home: string, state: JournalState): Journal {
-    const j = new Journal(Journal.pathFor(home, state.context), { ...state, pid: process.pid });
-    j.write();
-    return j;
+  /** Take over an interrupted task's journal to undo or finish it; ERR_TASK_BUSY when another process took it over first. */
+  static async adopt(home: string, interrupted: JournalState): Promise<Journal> {
+    return withHostMutex(mutexOf(home), () => {
+      const now = Journal.read(home, interrupted.context);
+      if (!now || now.started !== interrupted.started || now.task !== interrupted.task) throw new AegirError('ERR_TASK_BUSY', { context: interrupted.context, task: interrupted.task, holder: interrupted.context, pid: interrupted.owner.pid, state: 'running' });
+      if (isRunning(now.owner) && now.owner.pid !== process.pid) throw busy(interrupted.context, now);
+      const j = new Journal(Journal.pathFor(home, now.context), { ...now, owner: selfIdentity() });
+      j.write();
+      return j;
+    }, { what: `the task claims of ${home}` });
   }
 
   get current(): JournalState {
@@ -86,24 +147,32 @@ export class Journal {
   }
 
   begin(step: string): void {
-    this.state = { ...this.state, current: step };
-    this.write();
+    this.update({ current: step });
   }
 
   finish(step: string): void {
-    this.state = { ...this.state, done: [...this.state.done, step], current: null };
-    this.write();
+    this.update({ done: [...this.state.done, step], current: null });
   }
 
   /** Record the task's notes. */
   note(notes: Readonly<Record<string, NoteValue>>): void {
-    this.state = { ...this.state, notes };
-    this.write();
+    this.update({ notes });
   }
 
-  /** The task ended (done or fully undone): forget it. */
+  /** Record the local commands running now. */
+  processes(processes: readonly ProcessIdentity[]): void {
+    this.update({ processes });
+  }
+
+  /** The task ended (done or fully undone): forget it and free its names. Later updates (a command run after the steps) are ignored. */
   end(): void {
+    this.ended = true;
     rmSync(this.path, { force: true });
+  }
+
+  private update(change: Partial<JournalState>): void {
+    this.state = { ...this.state, ...change };
+    if (!this.ended) this.write();
   }
 
   private write(): void {

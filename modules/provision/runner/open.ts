@@ -5,8 +5,10 @@ import type { ServerContext } from '../context/types.js';
 import { executorFor } from '../executor/pool.js';
 import type { Executor } from '../executor/types.js';
 import { Secrets } from '../service/secrets.js';
+import type { TaskContextBase, TaskOptions } from './context.js';
+import type { TaskContexts, TaskOn } from './definition.js';
 import { TaskNotes } from './notes.js';
-import type { SiteTaskContext } from '../tasks/site-context.js';
+import { supervised, type TaskSupervisor } from './supervisor.js';
 
 /** Makes the executor of a server (local, or over SSH). */
 export type ExecutorFactory = (server: ServerContext) => Executor | Promise<Executor>;
@@ -16,29 +18,72 @@ export function executors(home: string): ExecutorFactory {
   return (server) => executorFor(server, home);
 }
 
-/** What opening a site task needs. */
-export interface OpenSiteTask {
+/** What opening a task context needs. */
+export interface OpenTask {
   readonly kernel: Kernel;
   readonly home: string;
-  readonly site: string;
+  /** The context the task works on. */
+  readonly name: string;
   readonly logger: Logger;
   readonly aegirBin: string;
+  readonly supervisor: TaskSupervisor;
+  readonly options?: TaskOptions;
   readonly executors?: ExecutorFactory;
-  readonly options?: Readonly<Record<string, string | number | boolean | undefined>>;
 }
 
-/** Load a site's contexts (site, platform, servers) and executors for a task. */
-export async function openSiteTask(o: OpenSiteTask): Promise<SiteTaskContext> {
+/** The parts every task context has, with executors supervised for this run and made once per server. */
+function base(o: OpenTask, contexts: ContextStore): TaskContextBase {
+  const make = o.executors ?? executors(o.home);
+  const made = new Map<string, Promise<Executor>>();
+  return {
+    home: o.home, kernel: o.kernel, contexts, secrets: new Secrets(o.home), logger: o.logger, aegirBin: o.aegirBin,
+    state: new Map(), notes: new TaskNotes(), options: o.options ?? {},
+    executorFor(server) {
+      let e = made.get(server.name);
+      if (!e) {
+        e = Promise.resolve(make(server)).then((x) => supervised(x, o.supervisor));
+        made.set(server.name, e);
+      }
+      return e;
+    },
+    async close() {
+      const all = await Promise.allSettled(made.values());
+      made.clear();
+      await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    },
+  };
+}
+
+/** Open the task context of a site: its contexts (site, platform, servers) and executors. */
+export async function openSiteTask(o: OpenTask): Promise<TaskContexts['site']> {
   const contexts = new ContextStore(o.home);
-  const site = contexts.get(o.site, 'site');
+  const site = contexts.get(o.name, 'site');
   const platform = contexts.get(site.platform, 'platform');
   const appServer = contexts.get(platform.server, 'server');
   const dbServer = contexts.get(site.dbServer, 'server');
-  const make = o.executors ?? executors(o.home);
-  const appExec = await make(appServer);
-  const dbExec = dbServer.name === appServer.name ? appExec : await make(dbServer);
-  return {
-    home: o.home, kernel: o.kernel, contexts, secrets: new Secrets(o.home), logger: o.logger,
-    site, platform, appServer, dbServer, appExec, dbExec, state: new Map(), notes: new TaskNotes(), aegirBin: o.aegirBin, options: o.options ?? {},
-  };
+  const b = base(o, contexts);
+  return { ...b, site, platform, appServer, dbServer, appExec: await b.executorFor(appServer), dbExec: await b.executorFor(dbServer) };
+}
+
+/** Open the task context of a platform. */
+export async function openPlatformTask(o: OpenTask): Promise<TaskContexts['platform']> {
+  const contexts = new ContextStore(o.home);
+  const platform = contexts.get(o.name, 'platform');
+  const server = contexts.get(platform.server, 'server');
+  const b = base(o, contexts);
+  return { ...b, platform, server, exec: await b.executorFor(server) };
+}
+
+/** Open the task context of a server. */
+export async function openServerTask(o: OpenTask): Promise<TaskContexts['server']> {
+  const contexts = new ContextStore(o.home);
+  const server = contexts.get(o.name, 'server');
+  const b = base(o, contexts);
+  return { ...b, server, exec: await b.executorFor(server) };
+}
+
+/** Open the task context of a context of type `on`. */
+export function openTask<T extends TaskOn>(on: T, o: OpenTask): Promise<TaskContexts[T]> {
+  const open = { site: openSiteTask, platform: openPlatformTask, server: openServerTask }[on];
+  return open(o) as Promise<TaskContexts[T]>;
 }

@@ -1,60 +1,70 @@
 import { AegirError, describe, isAegirError } from '../../../core/errors/aegir-error.js';
-import type { Logger } from '../../../core/logger/logger.js';
+import type { ErrorCode } from '../../../core/errors/catalogue.js';
+import { endProcessGroup } from '../../../core/util/process-identity.js';
+import type { Claim } from './claims.js';
+import type { TaskContextBase } from './context.js';
 import { Journal, type JournalState } from './journal.js';
-import type { TaskNotes } from './notes.js';
+import { onCancelSignals } from './signals.js';
 import type { TaskStep } from './step.js';
+import type { TaskSupervisor } from './supervisor.js';
 
-/** Where and how a task runs. */
-export interface TaskRun<C> {
+/** One run of a task. */
+export interface TaskRun<C extends TaskContextBase> {
   /** Task name (`install`, `backup`). */
   readonly task: string;
-  /** Context the task works on: one task per context at a time. */
+  /** Context the task works on: held exclusively while it runs. */
   readonly context: string;
+  /** Other names it holds (see claims.ts). */
+  readonly claims?: readonly Claim[];
   readonly steps: readonly TaskStep<C>[];
-  /** What every step gets. */
+  /** What every step gets; its executors go through `supervisor`. */
   readonly ctx: C;
-  readonly logger: Logger;
-  /** The Aegir home, where journals live. */
-  readonly home: string;
-  /**
-   * Fault injection for tests, `<task>:<step number>:fail|kill` (from
-   * $AEGIR_FAULT): after step N has run, fail as if it had thrown, or kill
-   * this process outright before the journal records it.
-   */
-  readonly fault?: string | undefined;
-  /** The task's notes, kept in its journal for an undo after a crash. */
-  readonly notes?: TaskNotes | undefined;
+  readonly supervisor: TaskSupervisor;
+  /** Codes that mean "refused and rolled back" (see TaskDefinition.refusals). */
+  readonly refusals?: readonly ErrorCode[];
+  /** Leave SIGINT and SIGTERM alone (the caller handles cancellation itself). */
+  readonly noSignals?: boolean;
 }
 
-/** Parse $AEGIR_FAULT for one task: the 1-based step number and what to do there. */
-function faultFor(fault: string | undefined, task: string): { step: number; mode: 'fail' | 'kill' } | undefined {
-  const m = fault ? /^([a-z-]+):(\d{1,3}):(fail|kill)$/.exec(fault) : null;
-  if (!m || m[1] !== task) return undefined;
-  return { step: Number(m[2]), mode: m[3] as 'fail' | 'kill' };
+/** What undoing a list of steps did. */
+interface UndoReport {
+  /** Titles of the steps whose undo changed something. */
+  readonly undone: string[];
+  /** Titles of the steps whose undo failed. */
+  readonly failed: string[];
 }
+
+const problemOf = (e: unknown): string => `${isAegirError(e) ? `[${e.code}] ` : ''}${describe(e).replace(/\.$/, '')}`;
 
 /**
- * Run a task's steps in order under its journal. When a step fails, it and
- * every step before it are undone in reverse order, each undo logged; the
- * error (ERR_TASK_FAILED) names the step and says what was undone. An undo
- * that fails is logged and the others still run.
+ * Run a task's steps in order under its journal, holding its context and
+ * claims (ERR_TASK_BUSY before anything changes when another task holds
+ * one). When a step fails, or the task is cancelled (SIGINT, SIGTERM), it
+ * and every step before it are undone in reverse, each undo that changed
+ * something logged as "Undone"; the error names the step and what was
+ * undone. When an undo fails the journal stays, so the next task on the
+ * context undoes the task again (ERR_TASK_UNDO_FAILED). Past a step marked
+ * `commit` nothing is undone: running the task again finishes it.
  */
-export async function runTask<C>(run: TaskRun<C>): Promise<void> {
-  const journal = Journal.start(run.home, run.task, run.context);
-  run.notes?.attach((n) => journal.note(n));
-  const fault = faultFor(run.fault, run.task);
+export async function runTask<C extends TaskContextBase>(run: TaskRun<C>): Promise<void> {
+  const { ctx, supervisor: sup } = run;
+  const logger = ctx.logger;
+  const journal = await Journal.start(ctx.home, { task: run.task, context: run.context, claims: run.claims ?? [], options: ctx.options });
+  ctx.notes.attach((n) => journal.note(n));
+  sup.attach((p) => journal.processes(p));
+  const release = run.noSignals ? () => undefined : onCancelSignals(sup, logger);
   const done: TaskStep<C>[] = [];
   let current: TaskStep<C> | undefined;
   try {
     for (const [i, step] of run.steps.entries()) {
       current = step;
+      if (step.commit) sup.commit();
+      sup.enterStep(i + 1);
       journal.begin(step.name);
-      run.logger.info(`[${i + 1}/${run.steps.length}] ${step.title}`);
-      await step.run(run.ctx);
-      if (fault?.step === i + 1) {
-        if (fault.mode === 'kill') process.kill(process.pid, 'SIGKILL');
-        throw new AegirError('ERR_FAULT_INJECTED', { task: run.task, step: i + 1 });
-      }
+      logger.info(`[${i + 1}/${run.steps.length}] ${step.title}`);
+      await step.run(ctx);
+      sup.afterStep(i + 1);
+      if (sup.cancelled) throw new AegirError('ERR_TASK_CANCELLED', { task: run.task, reason: sup.cancelled });
       journal.finish(step.name);
       done.push(step);
       current = undefined;
@@ -62,71 +72,107 @@ export async function runTask<C>(run: TaskRun<C>): Promise<void> {
     journal.end();
   } catch (e) {
     const failed = current?.title ?? 'start';
-    const problem = `${isAegirError(e) ? `[${e.code}] ` : ''}${describe(e).replace(/\.$/, '')}`;
-    if ([...done, ...(current ? [current] : [])].some((s) => s.commit)) {
+    const problem = problemOf(e);
+    const touched = current ? [...done, current] : done;
+    if (touched.some((s) => s.commit)) {
       // Past the point of no return: going back would restore half a site. Finish by running the task again.
-      run.logger.error(`${run.task} failed at "${failed}": ${problem}. Nothing is undone past "${done.find((s) => s.commit)?.title ?? failed}"; run the task again to finish it.`);
+      logger.error(`${run.task} failed at "${failed}": ${problem}. Nothing is undone past "${touched.find((s) => s.commit)?.title ?? failed}"; run the task again to finish it.`);
       journal.end();
       throw new AegirError('ERR_TASK_FAILED', { task: run.task, context: run.context, step: failed, problem, undone: 'It is past its point of no return: run it again to finish.' }, { cause: e });
     }
-    run.logger.error(`${run.task} failed at "${failed}": ${problem}. Rolling back.`);
-    const undone = await undoSteps(current ? [...done, current] : done, run.ctx, run.logger);
+    const cancelled = sup.cancelled;
+    logger.error(cancelled ? `${run.task} was cancelled (${cancelled}) at "${failed}". Undoing what it did.` : `${run.task} failed at "${failed}": ${problem}. Rolling back.`);
+    sup.beginUndo();
+    const r = await undoSteps(touched, ctx);
+    const undone = r.undone.length ? `Undone: ${r.undone.join('; ')}.` : 'Nothing needed undoing.';
+    if (r.failed.length) {
+      // The journal stays: once this process ends, the next task on the context undoes the task again.
+      throw new AegirError('ERR_TASK_UNDO_FAILED', { task: run.task, context: run.context, step: failed, problem, failed: r.failed.join('; '), undone }, { cause: e });
+    }
     journal.end();
-    throw new AegirError('ERR_TASK_FAILED', {
-      task: run.task, context: run.context, step: failed, problem,
-      undone: undone.length ? `Undone: ${undone.join('; ')}.` : 'Nothing needed undoing.',
-    }, { cause: e });
+    if (cancelled) throw new AegirError('ERR_TASK_CANCELLED', { task: run.task, reason: cancelled }, { cause: e });
+    const refusal = refusalOf(e, run.refusals);
+    if (refusal) throw new AegirError(refusal.code, refusal.facts, { cause: new AegirError('ERR_TASK_FAILED', { task: run.task, context: run.context, step: failed, problem, undone }, { cause: e }) });
+    throw new AegirError('ERR_TASK_FAILED', { task: run.task, context: run.context, step: failed, problem, undone }, { cause: e });
+  } finally {
+    release();
   }
+}
+
+/** The coded error that caused a failure, when its code is one of the task's refusals. */
+function refusalOf(e: unknown, refusals: readonly ErrorCode[] | undefined): AegirError | undefined {
+  return isAegirError(e) && refusals?.includes(e.code) ? e : undefined;
 }
 
 /** What recovering an interrupted task did. */
 export interface Recovery {
-  /** Titles of the steps undone. */
+  /** Titles of the steps whose undo changed something. */
   readonly undone: readonly string[];
   /** The task had passed its point of no return and was finished instead: the context may have changed or be gone. */
   readonly finished: boolean;
+  /** How many commands it had left running that were ended first. */
+  readonly ended: number;
 }
 
 /**
- * Deal with an interrupted task (its process died). Before its point of no
- * return, the steps its journal recorded as done or under way are undone
- * in reverse. Once a commit step had started, going back would restore half
- * a site, so that step and the ones after it run again to finish the task
- * (their runs are safe to repeat); if finishing fails, the journal stays
- * for the next try.
+ * Deal with an interrupted task (its process died): take over its journal,
+ * end the commands it left running (each in a process group of its own),
+ * then, before its point of no return, undo in reverse the steps its
+ * journal records as done or under way, with the notes it kept. Once a
+ * commit step had started, going back would restore half a site, so that
+ * step and the ones after it run again to finish the task. If an undo or
+ * the finishing fails, the journal stays for the next try.
  */
-export async function recoverTask<C>(home: string, state: JournalState, steps: readonly TaskStep<C>[], ctx: C, logger: Logger, notes?: TaskNotes): Promise<Recovery> {
-  const journal = Journal.adopt(home, state);
-  notes?.load(state.notes);
+export async function recoverTask<C extends TaskContextBase>(state: JournalState, steps: readonly TaskStep<C>[], ctx: C, sup: TaskSupervisor): Promise<Recovery> {
+  const logger = ctx.logger;
+  const journal = await Journal.adopt(ctx.home, state);
+  ctx.notes.load(state.notes);
+  ctx.notes.attach((n) => journal.note(n));
+  sup.attach((p) => journal.processes(p));
+  let ended = 0;
+  for (const p of state.processes) if (await endProcessGroup(p)) ended++;
+  if (ended) logger.warning(`Ended ${ended} command(s) that the interrupted task ${state.task} had left running (pid ${state.processes.map((p) => p.pid).join(', ')}).`);
   const names = [...state.done, ...(state.current ? [state.current] : [])];
   const commitAt = steps.findIndex((s) => s.commit && names.includes(s.name));
   if (commitAt >= 0) {
-    logger.warning(`Task ${state.task} of @${state.context} (pid ${state.pid}) was interrupted past its point of no return; finishing it first.`);
+    logger.warning(`Task ${state.task} of @${state.context} (pid ${state.owner.pid}) was interrupted past its point of no return; finishing it first.`);
+    sup.commit();
     for (const step of steps.slice(commitAt)) {
       logger.info(`Finishing: ${step.title}`);
       await step.run(ctx);
     }
     journal.end();
-    return { undone: [], finished: true };
+    return { undone: [], finished: true, ended };
   }
   const touched = steps.filter((s) => names.includes(s.name));
-  logger.warning(`Task ${state.task} of @${state.context} (pid ${state.pid}) was interrupted; undoing its ${touched.length} step(s) first.`);
-  const undone = await undoSteps(touched, ctx, logger);
+  logger.warning(`Task ${state.task} of @${state.context} (pid ${state.owner.pid}) was interrupted; undoing its ${touched.length} step(s) first.`);
+  sup.beginUndo();
+  const r = await undoSteps(touched, ctx);
+  if (r.failed.length) {
+    throw new AegirError('ERR_TASK_UNDO_FAILED', {
+      task: state.task, context: state.context, step: state.current ?? state.done.at(-1) ?? 'start', problem: 'its process died',
+      failed: r.failed.join('; '), undone: r.undone.length ? `Undone: ${r.undone.join('; ')}.` : '',
+    });
+  }
   journal.end();
-  return { undone, finished: false };
+  return { undone: r.undone, finished: false, ended };
 }
 
-async function undoSteps<C>(steps: readonly TaskStep<C>[], ctx: C, logger: Logger): Promise<string[]> {
-  const undone: string[] = [];
+async function undoSteps<C extends TaskContextBase>(steps: readonly TaskStep<C>[], ctx: C): Promise<UndoReport> {
+  const report: UndoReport = { undone: [], failed: [] };
   for (const step of [...steps].reverse()) {
     if (!step.undo) continue;
     try {
-      await step.undo(ctx);
-      undone.push(step.title);
-      logger.notice(`Undone: ${step.title}`);
+      if (await step.undo(ctx)) {
+        report.undone.push(step.title);
+        ctx.logger.notice(`Undone: ${step.title}`);
+      } else {
+        ctx.logger.debug(`Nothing to undo for: ${step.title}`);
+      }
     } catch (e) {
-      logger.error(`Could not undo "${step.title}": ${describe(e)}`);
+      report.failed.push(step.title);
+      ctx.logger.error(`Could not undo "${step.title}": ${describe(e)}`);
     }
   }
-  return undone;
+  return report;
 }

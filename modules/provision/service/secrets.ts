@@ -36,7 +36,10 @@ export class Secrets {
     writeFileAtomic(this.path(key), value, 0o600);
   }
 
-  delete(key: string): void {
+  /** Remove a secret; resolves with whether there was one. */
+  delete(key: string): boolean {
+    const had = this.get(key) !== undefined;
     rmSync(this.path(key), { force: true });
+    return had;
   }
 }

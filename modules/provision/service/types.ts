@@ -37,8 +37,8 @@ export interface DbService {
   plan(env: ServiceEnv, site: SiteProvisionContext, appHost: string): SiteDatabase;
   /** Create the database and its user with grants; safe to undo with drop. */
   create(env: ServiceEnv, db: SiteDatabase, appHost: string): Promise<void>;
-  /** Drop the database and its user if they exist. */
-  drop(env: ServiceEnv, db: SiteDatabase, appHost: string): Promise<void>;
+  /** Drop the database and its user if they exist; resolves with whether either existed. */
+  drop(env: ServiceEnv, db: SiteDatabase, appHost: string): Promise<boolean>;
   /** Whether the database exists. */
   exists(env: ServiceEnv, db: SiteDatabase): Promise<boolean>;
 }
@@ -51,8 +51,10 @@ export interface HttpService {
   verify(env: ServiceEnv): Promise<string>;
   /** Write (or rewrite) a site's virtual host: its domain and aliases to the platform's upstream, or the disabled page. Config is tested before reload. */
   writeSite(env: ServiceEnv, site: SiteProvisionContext, platform: PlatformContext, upstream: Upstream): Promise<void>;
-  /** Remove a site's virtual host (nothing if absent) and reload. */
-  removeSite(env: ServiceEnv, site: SiteProvisionContext): Promise<void>;
+  /** Remove a site's virtual host (nothing if absent) and reload; resolves with whether there was one. */
+  removeSite(env: ServiceEnv, site: SiteProvisionContext): Promise<boolean>;
+  /** Whether the site has a virtual host (a route) on this web server now. */
+  hasSite(env: ServiceEnv, site: SiteProvisionContext): Promise<boolean>;
   /** The address where requests with a site's Host header reach this web server (for verify and tests). */
   endpoint(env: ServiceEnv): { readonly host: string; readonly port: number };
 }
@@ -64,8 +66,8 @@ export interface AppService {
   verify(env: ServiceEnv): Promise<string>;
   /** Make sure the platform's app process runs (start or restart it) and say where it listens. */
   ensure(env: ServiceEnv, platform: PlatformContext): Promise<Upstream>;
-  /** Stop the platform's app process (nothing if it is not running). */
-  stop(env: ServiceEnv, platform: PlatformContext): Promise<void>;
+  /** Stop the platform's app process (nothing if it is not running); resolves with whether there was one to stop. */
+  stop(env: ServiceEnv, platform: PlatformContext): Promise<boolean>;
 }
 
 /** Any service implementation. */

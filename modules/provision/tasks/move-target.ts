@@ -1,9 +1,6 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../../core/util/fs.js';
 import type { SiteProvisionContext } from '../context/types.js';
-import { executors } from '../runner/open.js';
-import { siteDirOf, type SiteTaskContext } from './site-context.js';
+import type { Claim } from '../runner/claims.js';
+import { siteClaims, siteDirOf, type SiteTaskContext } from './site-context.js';
 
 /**
  * Where a migrate or clone takes a site, as noted in the task's journal:
@@ -34,11 +31,21 @@ export function noteMove(ctx: SiteTaskContext, facts: Partial<MoveNote>): void {
   ctx.notes.set(NOTE, { ...(moveNote(ctx) ?? {}), ...facts } as Record<string, string | boolean>);
 }
 
-/** The target named by the task's options (the check step notes it). */
+/** The target named by the task's options (`--platform`, `--db-server`, `--new-name`; the check step notes it). */
 export function chooseTarget(ctx: SiteTaskContext): MoveNote {
   const o = ctx.options;
   const strip = (v: unknown, fallback: string): string => (v === undefined ? fallback : String(v).replace(/^@/, ''));
-  return { platform: strip(o.platform, ctx.platform.name), dbServer: strip(o.dbServer, ctx.dbServer.name), name: strip(o.newName, ctx.site.name) };
+  return { platform: strip(o.platform, ctx.platform.name), dbServer: strip(o['db-server'], ctx.dbServer.name), name: strip(o['new-name'], ctx.site.name) };
+}
+
+/**
+ * What a move holds besides the site: its platform and the target
+ * platform (shared: neither can be deleted meanwhile), and a new name
+ * (exclusive: no other clone, migrate or install can make it too).
+ */
+export function moveClaims(ctx: SiteTaskContext): Claim[] {
+  const t = chooseTarget(ctx);
+  return [...siteClaims(ctx), { name: t.platform, mode: 'shared' }, ...(t.name !== ctx.site.name ? [{ name: t.name, mode: 'exclusive' } as const] : [])];
 }
 
 /**
@@ -54,13 +61,8 @@ export async function targetOf(ctx: SiteTaskContext): Promise<SiteTaskContext> {
   const platform = ctx.contexts.get(note.platform, 'platform');
   const dbServer = ctx.contexts.get(note.dbServer, 'server');
   const appServer = ctx.contexts.get(platform.server, 'server');
-  const make = executors(ctx.home);
-  const known = new Map([[ctx.appServer.name, ctx.appExec], [ctx.dbServer.name, ctx.dbExec]]);
-  const appExec = known.get(appServer.name) ?? await make(appServer);
-  known.set(appServer.name, appExec);
-  const dbExec = known.get(dbServer.name) ?? await make(dbServer);
   const site: SiteProvisionContext = { ...ctx.site, name: note.name, platform: platform.name, dbServer: dbServer.name };
-  const target: SiteTaskContext = { ...ctx, site, platform, appServer, dbServer, appExec, dbExec };
+  const target: SiteTaskContext = { ...ctx, site, platform, appServer, dbServer, appExec: await ctx.executorFor(appServer), dbExec: await ctx.executorFor(dbServer) };
   ctx.state.set(TARGET, target);
   return target;
 }
@@ -75,11 +77,4 @@ export const inPlace = (ctx: SiteTaskContext, t: SiteTaskContext): boolean => !c
 export function dumpFor(ctx: SiteTaskContext, t: SiteTaskContext): string {
   const note = moveNote(ctx)!;
   return `${changesServer(ctx, t) ? note.targetWork : note.workDir}/database.sql`;
-}
-
-/** Point the back end's alias of a site at its folder (sites on this machine), or drop it. */
-export function writeAlias(ctx: SiteTaskContext, site: SiteTaskContext): void {
-  const file = join(ctx.home, 'aliases', `${site.site.name}.json`);
-  if (site.appExec.local) writeFileAtomic(file, JSON.stringify({ root: site.platform.root, uri: site.site.name }, null, 2) + '\n', 0o640);
-  else rmSync(file, { force: true });
 }

@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
 import { backupDirOf, ownBackupPath } from '../backup/paths.js';
-import { runTask } from '../runner/runner.js';
-import { runRefusable } from './site-backup.js';
-import type { SiteTaskContext } from './site-context.js';
-import type { TaskStep } from '../runner/step.js';
+import { defineTask } from '../runner/definition.js';
+import type { WeightedStep } from '../runner/step.js';
+import { BACKUP_REFUSALS } from './site-backup.js';
+import { siteClaims, type SiteTaskContext } from './site-context.js';
 
 const ASIDE = '.deleting-';
 
@@ -12,42 +12,68 @@ const ASIDE = '.deleting-';
  * site's own backups (ERR_PATH_INVALID otherwise: path traversal, symlinks,
  * other sites' backups), set it aside under a hidden name, remove it.
  */
-export const backupDeleteSteps: readonly TaskStep<SiteTaskContext>[] = [
+export const backupDeleteSteps: readonly WeightedStep<SiteTaskContext>[] = [
   {
-    name: 'check',
-    title: 'Check that the file is one of the site\'s backups',
-    async run(ctx) {
-      ctx.state.set('delete.file', await ownBackupPath(ctx.appExec, ctx.home, ctx.site.name, ctx.state.get('delete.request') as string));
+    weight: 10,
+    step: {
+      name: 'check',
+      title: 'Check that the file is one of the site\'s backups',
+      async run(ctx) {
+        ctx.state.set('delete.file', await ownBackupPath(ctx.appExec, ctx.home, ctx.site.name, String(ctx.options.file)));
+      },
     },
   },
   {
-    name: 'aside',
-    title: 'Set the backup aside',
-    async run(ctx) {
-      const file = ctx.state.get('delete.file') as string;
-      await ctx.appExec.rename(file, posix.join(posix.dirname(file), `${ASIDE}${posix.basename(file)}`));
-    },
-    async undo(ctx) {
-      // After a crash the state is gone: every backup set aside in the folder goes back.
-      const dir = backupDirOf(ctx.home, ctx.site.name);
-      for (const name of await ctx.appExec.list(dir)) {
-        if (name.startsWith(ASIDE)) await ctx.appExec.rename(posix.join(dir, name), posix.join(dir, name.slice(ASIDE.length)));
-      }
+    weight: 20,
+    step: {
+      name: 'aside',
+      title: 'Set the backup aside',
+      async run(ctx) {
+        const file = ctx.state.get('delete.file') as string;
+        await ctx.appExec.rename(file, posix.join(posix.dirname(file), `${ASIDE}${posix.basename(file)}`));
+      },
+      async undo(ctx) {
+        // After a crash the state is gone: every backup set aside in the folder goes back.
+        const dir = backupDirOf(ctx.home, ctx.site.name);
+        let moved = false;
+        for (const name of await ctx.appExec.list(dir)) {
+          if (!name.startsWith(ASIDE)) continue;
+          await ctx.appExec.rename(posix.join(dir, name), posix.join(dir, name.slice(ASIDE.length)));
+          moved = true;
+        }
+        return moved;
+      },
     },
   },
   {
-    name: 'remove',
-    title: 'Remove the backup',
-    async run(ctx) {
-      const file = ctx.state.get('delete.file') as string;
-      await ctx.appExec.remove(posix.join(posix.dirname(file), `${ASIDE}${posix.basename(file)}`));
+    weight: 30,
+    step: {
+      name: 'remove',
+      title: 'Remove the backup',
+      async run(ctx) {
+        const file = ctx.state.get('delete.file') as string;
+        await ctx.appExec.remove(posix.join(posix.dirname(file), `${ASIDE}${posix.basename(file)}`));
+      },
     },
   },
 ];
 
-/** Run provision-backup-delete of `file` on an opened site task; returns the removed path. */
-export async function runBackupDelete(ctx: SiteTaskContext, file: string, fault?: string): Promise<string> {
-  ctx.state.set('delete.request', file);
-  await runRefusable(() => runTask({ task: 'backup-delete', context: ctx.site.name, steps: backupDeleteSteps, ctx, logger: ctx.logger, home: ctx.home, fault, notes: ctx.notes }));
-  return ctx.state.get('delete.file') as string;
-}
+/** provision-backup-delete. */
+export const backupDeleteTask = defineTask({
+  name: 'backup-delete',
+  on: 'site',
+  command: 'provision-backup-delete',
+  description: 'Remove a backup of the site of the @context; only files directly in <home>/backups/<site>/ with a backup\'s name are accepted.',
+  options: {
+    file: { type: 'string', description: 'The backup archive to remove (absolute path)', valueName: 'PATH', required: true },
+  },
+  examples: ['aegir @example.com provision-backup-delete --file=/var/aegir/backups/example.com/example.com-20250101T120000Z.tar.gz'],
+  steps: backupDeleteSteps,
+  claims: siteClaims,
+  refusals: BACKUP_REFUSALS,
+  result(ctx) {
+    const removed = ctx.state.get('delete.file') as string;
+    ctx.logger.success(`Removed backup ${removed}.`);
+    return { data: { site: ctx.site.name, removed } };
+  },
+});

@@ -1,12 +1,13 @@
-import { AegirError, isAegirError } from '../../../core/errors/aegir-error.js';
 import { archiveBackup, clearStaging, discardPartial, dumpAndHash, fileSize, planBackup, writeManifest, type BackupPlan } from '../backup/create.js';
 import type { BackupMember } from '../backup/manifest.js';
-import { composeSteps } from '../runner/compose.js';
-import { runTask } from '../runner/runner.js';
-import type { SiteTaskContext } from './site-context.js';
-import type { TaskStep } from '../runner/step.js';
+import { defineTask } from '../runner/definition.js';
+import type { WeightedStep } from '../runner/step.js';
+import { siteClaims, type SiteTaskContext } from './site-context.js';
 
 const plan = (ctx: SiteTaskContext): BackupPlan => ctx.state.get('backup.plan') as BackupPlan;
+
+/** Codes that mean "refused, and rolled back" for tasks that read or write backups. */
+export const BACKUP_REFUSALS = ['ERR_BACKUP_INVALID', 'ERR_DISK_FULL', 'ERR_PATH_INVALID'] as const;
 
 /**
  * The steps of provision-backup. The archive appears under its final name
@@ -14,7 +15,7 @@ const plan = (ctx: SiteTaskContext): BackupPlan => ctx.state.get('backup.plan') 
  * undo removes what the backup wrote (staging folder, partial archive, the
  * archive itself), so a failed backup leaves nothing behind.
  */
-export const backupSteps: readonly { weight: number; step: TaskStep<SiteTaskContext> }[] = [
+export const backupSteps: readonly WeightedStep<SiteTaskContext>[] = [
   {
     weight: 10,
     step: {
@@ -33,9 +34,7 @@ export const backupSteps: readonly { weight: number; step: TaskStep<SiteTaskCont
       async run(ctx) {
         ctx.state.set('backup.members', await dumpAndHash(ctx, plan(ctx)));
       },
-      async undo(ctx) {
-        await clearStaging(ctx.appExec, ctx.home, ctx.site.name);
-      },
+      undo: (ctx) => clearStaging(ctx.appExec, ctx.home, ctx.site.name),
     },
   },
   {
@@ -56,9 +55,7 @@ export const backupSteps: readonly { weight: number; step: TaskStep<SiteTaskCont
       async run(ctx) {
         ctx.state.set('backup.file', await archiveBackup(ctx, plan(ctx)));
       },
-      async undo(ctx) {
-        await discardPartial(ctx.appExec, ctx.home, ctx.site.name, ctx.state.get('backup.file') as string | undefined);
-      },
+      undo: (ctx) => discardPartial(ctx.appExec, ctx.home, ctx.site.name, ctx.state.get('backup.file') as string | undefined),
     },
   },
   {
@@ -73,36 +70,25 @@ export const backupSteps: readonly { weight: number; step: TaskStep<SiteTaskCont
   },
 ];
 
-/** Codes that mean "refused, and rolled back": a task failing with one of them as its cause fails with that code. */
-const REFUSALS = new Set(['ERR_BACKUP_INVALID', 'ERR_DISK_FULL', 'ERR_PATH_INVALID']);
-
-/**
- * Run a task, and when it failed because its input was refused (a bad
- * backup, no disk space, a path outside the backups) and was rolled back,
- * fail with that code instead of ERR_TASK_FAILED, the task error as cause.
- */
-export async function runRefusable(run: () => Promise<void>): Promise<void> {
-  try {
-    await run();
-  } catch (e) {
-    const cause = isAegirError(e) && e.code === 'ERR_TASK_FAILED' ? (e as Error).cause : undefined;
-    if (isAegirError(cause) && REFUSALS.has(cause.code)) throw new AegirError(cause.code, cause.facts, { cause: e });
-    throw e;
-  }
-}
-
-/** What a finished backup is. */
-export interface BackupResult {
-  readonly file: string;
-  readonly bytes: number;
-  readonly members: number;
-  readonly elapsedMs: number;
-}
-
-/** Run provision-backup on an opened site task (journal, rollback, $AEGIR_FAULT). */
-export async function runBackup(ctx: SiteTaskContext, fault?: string): Promise<BackupResult> {
-  const started = Date.now();
-  await runRefusable(() => runTask({ task: 'backup', context: ctx.site.name, steps: composeSteps(ctx.kernel, 'backup', backupSteps), ctx, logger: ctx.logger, home: ctx.home, fault, notes: ctx.notes }));
-  const file = ctx.state.get('backup.file') as string;
-  return { file, bytes: await fileSize(ctx.appExec, file), members: (ctx.state.get('backup.members') as BackupMember[]).length, elapsedMs: Date.now() - started };
-}
+/** provision-backup. */
+export const backupTask = defineTask({
+  name: 'backup',
+  on: 'site',
+  command: 'provision-backup',
+  description: 'Back up the site of the @context: <home>/backups/<site>/<site>-<UTC time>.tar.gz (mode 0600) with manifest.json (sizes and sha256 of every member), the database dump and the site folder. Refused with ERR_DISK_FULL before writing when space is short; a failed backup leaves nothing behind.',
+  examples: ['aegir @example.com provision-backup'],
+  steps: backupSteps,
+  claims: siteClaims,
+  refusals: BACKUP_REFUSALS,
+  async finish(ctx) {
+    const file = ctx.state.get('backup.file') as string;
+    ctx.state.set('backup.bytes', await fileSize(ctx.appExec, file));
+  },
+  result(ctx, elapsedMs) {
+    const file = ctx.state.get('backup.file') as string;
+    const bytes = ctx.state.get('backup.bytes') as number;
+    const members = (ctx.state.get('backup.members') as BackupMember[]).length;
+    ctx.logger.success(`Backed up ${ctx.site.name} to ${file} (${bytes} bytes, ${members} members) in ${(elapsedMs / 1000).toFixed(1)} s.`);
+    return { data: { site: ctx.site.name, file, bytes, members, elapsedMs } };
+  },
+});

@@ -1,20 +1,12 @@
-import type { Kernel } from '../../../core/kernel/kernel.js';
-import type { Logger } from '../../../core/logger/logger.js';
-import type { ContextStore } from '../context/store.js';
 import type { PlatformContext, ServerContext, SiteProvisionContext } from '../context/types.js';
 import type { ExecOptions, ExecResult, Executor } from '../executor/types.js';
 import { serviceOf } from '../service/registry.js';
 import type { AppService, DbService, HttpService, ServiceEnv } from '../service/types.js';
-import type { Secrets } from '../service/secrets.js';
-import type { TaskNotes } from '../runner/notes.js';
+import type { Claim } from '../runner/claims.js';
+import type { TaskContextBase } from '../runner/context.js';
 
 /** Everything a site task's steps share. */
-export interface SiteTaskContext {
-  readonly home: string;
-  readonly kernel: Kernel;
-  readonly contexts: ContextStore;
-  readonly secrets: Secrets;
-  readonly logger: Logger;
+export interface SiteTaskContext extends TaskContextBase {
   readonly site: SiteProvisionContext;
   readonly platform: PlatformContext;
   /** The platform's server: where the site's files live and its app runs. */
@@ -22,14 +14,6 @@ export interface SiteTaskContext {
   readonly dbServer: ServerContext;
   readonly appExec: Executor;
   readonly dbExec: Executor;
-  /** Values steps hand to later steps (the planned database, the upstream, a backup file). */
-  readonly state: Map<string, unknown>;
-  /** Facts the undo of a step needs even after the task's process died; kept in the journal. */
-  readonly notes: TaskNotes;
-  /** The back end's own bin/aegir. */
-  readonly aegirBin: string;
-  /** Options of the task (from the command line or the front end). */
-  readonly options: Readonly<Record<string, string | number | boolean | undefined>>;
 }
 
 /** The service implementation and its environment, for a server and kind. */
@@ -59,4 +43,9 @@ export function platformAegir(ctx: SiteTaskContext, args: readonly string[], opt
 /** Where a site's folder is on its platform's server. */
 export function siteDirOf(ctx: SiteTaskContext): string {
   return `${ctx.platform.root}/sites/${ctx.site.name}`;
+}
+
+/** The names every site task holds besides its site: its platform, shared (a platform delete waits for them). */
+export function siteClaims(ctx: SiteTaskContext): Claim[] {
+  return [{ name: ctx.platform.name, mode: 'shared' }];
 }

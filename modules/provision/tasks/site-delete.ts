@@ -1,17 +1,24 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '../../../core/util/fs.js';
-import type { SiteDatabase, Upstream } from '../service/types.js';
+import { defineTask } from '../runner/definition.js';
+import type { WeightedStep } from '../runner/step.js';
+import { removeAlias, writeAlias } from './alias.js';
 import { checkServed } from './checks.js';
-import { siteDbSecret } from './site-install.js';
-import { appHostFor, service, siteDirOf, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from '../runner/step.js';
+import { dropStoredDatabase, siteDbSecret } from './site-install.js';
+import { service, siteClaims, siteDirOf, type SiteTaskContext } from './site-context.js';
 
 const asideDir = (ctx: SiteTaskContext): string => `${ctx.platform.root}/sites/.deleting-${ctx.site.name}`;
 
-function storedDb(ctx: SiteTaskContext): SiteDatabase | undefined {
-  const s = ctx.secrets.get(siteDbSecret(ctx.site.name));
-  return s ? (JSON.parse(s) as SiteDatabase) : undefined;
+/** Serve a site as its context says (or `enabled`): its platform's app running, its virtual host written. */
+export async function serveSite(ctx: SiteTaskContext, enabled = ctx.site.enabled): Promise<void> {
+  const app = service(ctx, ctx.appServer, 'app');
+  const up = await app.impl.ensure(app.env, ctx.platform);
+  const http = service(ctx, ctx.appServer, 'http');
+  await http.impl.writeSite(http.env, { ...ctx.site, enabled }, ctx.platform, up);
+}
+
+/** Whether the site has a virtual host (a route) on its web server now. */
+export async function isServed(ctx: SiteTaskContext): Promise<boolean> {
+  const { impl, env } = service(ctx, ctx.appServer, 'http');
+  return impl.hasSite(env, ctx.site);
 }
 
 /**
@@ -20,21 +27,21 @@ function storedDb(ctx: SiteTaskContext): SiteDatabase | undefined {
  * only dropped at the end, so a failure anywhere before puts the site back
  * as it was, still served.
  */
-export const deleteSteps: readonly { weight: number; step: TaskStep<SiteTaskContext> }[] = [
+export const deleteSteps: readonly WeightedStep<SiteTaskContext>[] = [
   {
     weight: 10,
     step: {
       name: 'unserve',
       title: 'Remove the site\'s virtual host',
       async run(ctx) {
+        ctx.notes.set('delete.served', await isServed(ctx));
         const { impl, env } = service(ctx, ctx.appServer, 'http');
         await impl.removeSite(env, ctx.site);
       },
       async undo(ctx) {
-        const app = service(ctx, ctx.appServer, 'app');
-        const up: Upstream = await app.impl.ensure(app.env, ctx.platform);
-        const { impl, env } = service(ctx, ctx.appServer, 'http');
-        await impl.writeSite(env, ctx.site, ctx.platform, up);
+        if (!ctx.notes.get<boolean>('delete.served') || (await isServed(ctx))) return false;
+        await serveSite(ctx);
+        return true;
       },
     },
   },
@@ -47,7 +54,9 @@ export const deleteSteps: readonly { weight: number; step: TaskStep<SiteTaskCont
         if (await ctx.appExec.exists(siteDirOf(ctx))) await ctx.appExec.rename(siteDirOf(ctx), asideDir(ctx));
       },
       async undo(ctx) {
-        if (await ctx.appExec.exists(asideDir(ctx)) && !(await ctx.appExec.exists(siteDirOf(ctx)))) await ctx.appExec.rename(asideDir(ctx), siteDirOf(ctx));
+        if (!(await ctx.appExec.exists(asideDir(ctx))) || (await ctx.appExec.exists(siteDirOf(ctx)))) return false;
+        await ctx.appExec.rename(asideDir(ctx), siteDirOf(ctx));
+        return true;
       },
     },
   },
@@ -57,13 +66,12 @@ export const deleteSteps: readonly { weight: number; step: TaskStep<SiteTaskCont
       name: 'alias',
       title: 'Remove the site\'s command-line alias',
       async run(ctx) {
-        const file = join(ctx.home, 'aliases', `${ctx.site.name}.json`);
-        ctx.state.set('alias', await ctx.appExec.exists(file));
-        rmSync(file, { force: true });
+        // Noted before it goes, so that the undo of a task killed right after still puts it back.
+        ctx.notes.set('delete.alias', ctx.appExec.local);
+        removeAlias(ctx.home, ctx.site.name);
       },
       async undo(ctx) {
-        if (!ctx.state.get('alias') || !ctx.appExec.local) return;
-        writeFileAtomic(join(ctx.home, 'aliases', `${ctx.site.name}.json`), JSON.stringify({ root: ctx.platform.root, uri: ctx.site.name }, null, 2) + '\n', 0o640);
+        return ctx.notes.get<boolean>('delete.alias') === true && writeAlias(ctx);
       },
     },
   },
@@ -74,36 +82,50 @@ export const deleteSteps: readonly { weight: number; step: TaskStep<SiteTaskCont
       title: 'Drop the site\'s database, remove its files and its context for good',
       commit: true,
       async run(ctx) {
-        const db = storedDb(ctx);
-        if (db) {
-          const { impl, env } = service(ctx, ctx.dbServer, 'db');
-          await impl.drop(env, db, appHostFor(ctx));
-        }
+        await dropStoredDatabase(ctx, ctx, siteDbSecret(ctx.site.name));
         await ctx.appExec.remove(asideDir(ctx));
-        ctx.secrets.delete(siteDbSecret(ctx.site.name));
         if (ctx.contexts.find(ctx.site.name)) ctx.contexts.delete(ctx.site.name);
       },
     },
   },
 ];
 
+/** provision-delete of a site. */
+export const deleteTask = defineTask({
+  name: 'delete',
+  on: 'site',
+  command: 'provision-delete',
+  description: 'Delete a site: virtual host, files, alias, database and user, and its context (reversible until the final purge).',
+  steps: deleteSteps,
+  claims: siteClaims,
+  result(ctx) {
+    ctx.logger.success(`Deleted ${ctx.site.name}.`);
+    return { data: { site: ctx.site.name } };
+  },
+});
+
 /** The steps of provision-disable (enabled = false) and provision-enable (true): rewrite the virtual host and check what it serves. */
-export function switchSteps(enabled: boolean): readonly { weight: number; step: TaskStep<SiteTaskContext> }[] {
-  const write = async (ctx: SiteTaskContext, on: boolean): Promise<void> => {
-    const site = ctx.contexts.save({ ...ctx.site, enabled: on });
-    const app = service(ctx, ctx.appServer, 'app');
-    const up = await app.impl.ensure(app.env, ctx.platform);
-    const { impl, env } = service(ctx, ctx.appServer, 'http');
-    await impl.writeSite(env, site as typeof ctx.site, ctx.platform, up);
-  };
+function switchSteps(enabled: boolean): readonly WeightedStep<SiteTaskContext>[] {
   return [
     {
       weight: 10,
       step: {
         name: enabled ? 'enable' : 'disable',
         title: enabled ? 'Serve the site again' : 'Serve the disabled page instead of the site',
-        run: (ctx) => write(ctx, enabled),
-        undo: (ctx) => write(ctx, ctx.site.enabled),
+        async run(ctx) {
+          ctx.notes.set('switch.was', ctx.site.enabled);
+          const site = ctx.contexts.save({ ...ctx.site, enabled }) as typeof ctx.site;
+          await serveSite({ ...ctx, site });
+        },
+        async undo(ctx) {
+          // The context changes first: when it still says what it said, nothing else changed either.
+          const was = ctx.notes.get<boolean>('switch.was');
+          const now = ctx.contexts.get(ctx.site.name, 'site');
+          if (was === undefined || now.enabled === was) return false;
+          const site = ctx.contexts.save({ ...now, enabled: was }) as typeof ctx.site;
+          await serveSite({ ...ctx, site });
+          return true;
+        },
       },
     },
     {
@@ -116,3 +138,31 @@ export function switchSteps(enabled: boolean): readonly { weight: number; step: 
     },
   ];
 }
+
+/** provision-disable. */
+export const disableTask = defineTask({
+  name: 'disable',
+  on: 'site',
+  command: 'provision-disable',
+  description: 'Disable the site of the @context: its domains serve the "site disabled" page (503) until it is enabled again.',
+  steps: switchSteps(false),
+  claims: siteClaims,
+  result(ctx) {
+    ctx.logger.success(`Disabled ${ctx.site.name}.`);
+    return { data: { site: ctx.site.name, enabled: false } };
+  },
+});
+
+/** provision-enable. */
+export const enableTask = defineTask({
+  name: 'enable',
+  on: 'site',
+  command: 'provision-enable',
+  description: 'Enable the site of the @context again.',
+  steps: switchSteps(true),
+  claims: siteClaims,
+  result(ctx) {
+    ctx.logger.success(`Enabled ${ctx.site.name}.`);
+    return { data: { site: ctx.site.name, enabled: true } };
+  },
+});

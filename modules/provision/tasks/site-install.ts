@@ -1,11 +1,11 @@
-import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../../core/util/fs.js';
 import { AegirError } from '../../../core/errors/aegir-error.js';
+import { defineTask } from '../runner/definition.js';
+import type { WeightedStep } from '../runner/step.js';
 import type { SiteDatabase, Upstream } from '../service/types.js';
+import { removeAlias, writeAlias } from './alias.js';
 import { checkServed } from './checks.js';
-import { appHostFor, platformAegir, service, siteDirOf, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from '../runner/step.js';
+import { appHostFor, platformAegir, service, siteClaims, siteDirOf, type SiteTaskContext } from './site-context.js';
 
 /** Secret key of a site's database settings. */
 export function siteDbSecret(site: string): string {
@@ -17,8 +17,25 @@ export function dbUrlOf(db: SiteDatabase): string {
   return db.driver === 'sqlite' ? 'sqlite:' : `mysql://${db.user}@${db.host}:${db.port}/${db.database}`;
 }
 
+/** The database a secret describes (a site's, or a planned one), if the secret is there. */
+export function storedDatabase(ctx: SiteTaskContext, key: string): SiteDatabase | undefined {
+  const s = ctx.secrets.get(key);
+  return s ? (JSON.parse(s) as SiteDatabase) : undefined;
+}
+
+/** Drop the database a secret describes and the secret itself; resolves with whether anything was there. */
+export async function dropStoredDatabase(ctx: SiteTaskContext, t: SiteTaskContext, key: string): Promise<boolean> {
+  const plan = storedDatabase(ctx, key);
+  let dropped = false;
+  if (plan) {
+    const { impl, env } = service(t, t.dbServer, 'db');
+    dropped = await impl.drop(env, plan, appHostFor(t));
+  }
+  return ctx.secrets.delete(key) || dropped;
+}
+
 /** The steps of provision-install, before other modules' contributions are placed among them. */
-export const installSteps: readonly { weight: number; step: TaskStep<SiteTaskContext> }[] = [
+export const installSteps: readonly WeightedStep<SiteTaskContext>[] = [
   {
     weight: 10,
     step: {
@@ -53,15 +70,7 @@ export const installSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
         ctx.secrets.set(siteDbSecret(ctx.site.name), JSON.stringify(plan));
         await impl.create(env, plan, appHostFor(ctx));
       },
-      async undo(ctx) {
-        const stored = ctx.secrets.get(siteDbSecret(ctx.site.name));
-        const plan = (ctx.state.get('db') as SiteDatabase | undefined) ?? (stored ? (JSON.parse(stored) as SiteDatabase) : undefined);
-        if (plan) {
-          const { impl, env } = service(ctx, ctx.dbServer, 'db');
-          await impl.drop(env, plan, appHostFor(ctx));
-        }
-        ctx.secrets.delete(siteDbSecret(ctx.site.name));
-      },
+      undo: (ctx) => dropStoredDatabase(ctx, ctx, siteDbSecret(ctx.site.name)),
     },
   },
   {
@@ -77,9 +86,7 @@ export const installSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
           `--account-mail=admin@${ctx.site.name}`, `--site-name=${ctx.site.name}`, '-q',
         ], plan.driver === 'mysql' ? { input: plan.password } : {});
       },
-      async undo(ctx) {
-        await ctx.appExec.remove(siteDirOf(ctx));
-      },
+      undo: (ctx) => ctx.appExec.remove(siteDirOf(ctx)),
     },
   },
   {
@@ -104,7 +111,7 @@ export const installSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
       },
       async undo(ctx) {
         const { impl, env } = service(ctx, ctx.appServer, 'http');
-        await impl.removeSite(env, ctx.site);
+        return impl.removeSite(env, ctx.site);
       },
     },
   },
@@ -114,14 +121,9 @@ export const installSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
       name: 'alias',
       title: 'Write the site\'s command-line alias',
       async run(ctx) {
-        if (!ctx.appExec.local) return;
-        const file = join(ctx.home, 'aliases', `${ctx.site.name}.json`);
-        mkdirSync(join(ctx.home, 'aliases'), { recursive: true, mode: 0o750 });
-        writeFileAtomic(file, JSON.stringify({ root: ctx.platform.root, uri: ctx.site.name }, null, 2) + '\n', 0o640);
+        writeAlias(ctx);
       },
-      async undo(ctx) {
-        rmSync(join(ctx.home, 'aliases', `${ctx.site.name}.json`), { force: true });
-      },
+      undo: async (ctx) => removeAlias(ctx.home, ctx.site.name),
     },
   },
   {
@@ -135,3 +137,18 @@ export const installSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
     },
   },
 ];
+
+/** provision-install. */
+export const installTask = defineTask({
+  name: 'install',
+  on: 'site',
+  command: 'provision-install',
+  description: 'Install the site of the @context: database and user, the platform\'s site-install, app process, virtual host, alias; everything rolled back on failure.',
+  examples: ['aegir @example.com provision-install'],
+  steps: installSteps,
+  claims: siteClaims,
+  result(ctx, elapsedMs) {
+    ctx.logger.success(`Installed ${ctx.site.name} on @${ctx.platform.name} in ${(elapsedMs / 1000).toFixed(1)} s.`);
+    return { data: { site: ctx.site.name, platform: ctx.platform.name, elapsedMs } };
+  },
+});

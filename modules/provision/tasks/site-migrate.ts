@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../../core/errors/aegir-error.js';
+import { firstUnsafe, listTree } from '../backup/tree.js';
 import { pipeBetween, syncFolder } from '../executor/transfer.js';
-import type { SiteDatabase } from '../service/types.js';
+import { isDomain, typeOfName } from '../context/validate.js';
+import { defineTask } from '../runner/definition.js';
+import type { WeightedStep } from '../runner/step.js';
+import { removeAlias, writeAlias } from './alias.js';
 import { checkServed } from './checks.js';
-import { changesServer, chooseTarget, dumpFor, inPlace, moveNote, noteMove, targetOf, writeAlias } from './move-target.js';
-import { siteDbSecret } from './site-install.js';
+import { changesServer, chooseTarget, dumpFor, inPlace, moveClaims, moveNote, noteMove, targetOf } from './move-target.js';
+import { isServed, serveSite } from './site-delete.js';
+import { dropStoredDatabase, siteDbSecret, storedDatabase } from './site-install.js';
 import { appHostFor, service, siteDirOf, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from '../runner/step.js';
 
 /** Run a platform's own command line on the server of a task context. */
 const cli = (t: SiteTaskContext, args: string[]) =>
@@ -16,23 +19,17 @@ const cli = (t: SiteTaskContext, args: string[]) =>
 
 const dbType = (t: SiteTaskContext): string => service(t, t.dbServer, 'db').impl.type;
 
-/** Remove SQLite database files (with their journals) from a site folder's private/. */
-async function removeSqliteFiles(t: SiteTaskContext, dir: string): Promise<void> {
+/** Remove SQLite database files (with their journals) from a site folder's private/; resolves with whether there were any. */
+async function removeSqliteFiles(t: SiteTaskContext, dir: string): Promise<boolean> {
+  let removed = false;
   for (const f of await t.appExec.list(`${dir}/private`)) {
-    if (/\.sqlite(3)?(-wal|-shm|-journal)?$|\.db$/.test(f)) await t.appExec.remove(`${dir}/private/${f}`);
+    if (/\.sqlite(3)?(-wal|-shm|-journal)?$|\.db$/.test(f)) removed = (await t.appExec.remove(`${dir}/private/${f}`)) || removed;
   }
+  return removed;
 }
 
 /** The new database's secret: under the new name, or beside the old one (`.next`) when the name stays. */
 const nextSecret = (ctx: SiteTaskContext, t: SiteTaskContext): string => `${siteDbSecret(t.site.name)}${t.site.name === ctx.site.name ? '.next' : ''}`;
-
-/** Serve a site as given (enabled or not) through its own server's app and http services. */
-async function serveSite(t: SiteTaskContext, enabled: boolean): Promise<void> {
-  const app = service(t, t.appServer, 'app');
-  const up = await app.impl.ensure(app.env, t.platform);
-  const http = service(t, t.appServer, 'http');
-  await http.impl.writeSite(http.env, { ...t.site, enabled }, t.platform, up);
-}
 
 async function check(ctx: SiteTaskContext, clone: boolean): Promise<void> {
   noteMove(ctx, chooseTarget(ctx));
@@ -53,6 +50,9 @@ async function check(ctx: SiteTaskContext, clone: boolean): Promise<void> {
   for (const kind of ['app', 'http'] as const) service(t, t.appServer, kind);
   service(t, t.dbServer, 'db');
   if (changesServer(ctx, t)) await t.appExec.run(['tar', '--version']);
+  // Links out of the folder would be carried to the target and served from there.
+  const unsafe = firstUnsafe(await listTree(ctx.appExec, siteDirOf(ctx)));
+  if (unsafe) throw new AegirError('ERR_PATH_INVALID', { path: siteDirOf(ctx), problem: `${unsafe}; replace it with a copy of what it points at, or remove it, then ${clone ? 'clone' : 'migrate'} again` });
 }
 
 /** Copy the site's folder and the dump to the target (or keep its settings, when only the database moves). */
@@ -91,23 +91,29 @@ async function precopy(ctx: SiteTaskContext): Promise<void> {
   await ctx.appExec.run(['cp', '-a', '--', siteDirOf(ctx), siteDirOf(t)], { timeoutMs: 60 * 60_000 });
 }
 
-async function undoPrecopy(ctx: SiteTaskContext): Promise<void> {
-  if (!moveNote(ctx)) return;
+async function undoPrecopy(ctx: SiteTaskContext): Promise<boolean> {
+  if (!moveNote(ctx)) return false;
   const t = await targetOf(ctx);
-  if (!inPlace(ctx, t) && !changesServer(ctx, t)) await t.appExec.remove(siteDirOf(t));
+  return !inPlace(ctx, t) && !changesServer(ctx, t) && (await t.appExec.remove(siteDirOf(t)));
 }
 
-async function undoCopy(ctx: SiteTaskContext): Promise<void> {
+async function undoCopy(ctx: SiteTaskContext): Promise<boolean> {
   const note = moveNote(ctx);
-  if (!note) return;
+  if (!note) return false;
   const t = await targetOf(ctx);
-  if (note.targetWork) await t.appExec.remove(note.targetWork);
-  if (!inPlace(ctx, t)) return t.appExec.remove(siteDirOf(t));
+  const work = note.targetWork ? await t.appExec.remove(note.targetWork) : false;
+  if (!inPlace(ctx, t)) return (await t.appExec.remove(siteDirOf(t))) || work;
   const saved = `${note.workDir}/settings.json`;
-  if (!note.workDir || !(await ctx.appExec.exists(saved))) return;
-  await ctx.appExec.run(['cp', '-p', '--', saved, `${siteDirOf(ctx)}/settings.json`]);
+  const current = `${siteDirOf(ctx)}/settings.json`;
+  if (!note.workDir || !(await ctx.appExec.exists(saved))) return work;
+  let changed = false;
+  if (!(await ctx.appExec.readFile(saved)).equals(await ctx.appExec.readFile(current))) {
+    await ctx.appExec.run(['cp', '-p', '--', saved, current]);
+    changed = true;
+  }
   // A SQLite database the import made beside the site's own MySQL one.
-  if (dbType(ctx) !== 'sqlite') await removeSqliteFiles(ctx, siteDirOf(ctx));
+  if (dbType(ctx) !== 'sqlite') changed = (await removeSqliteFiles(ctx, siteDirOf(ctx))) || changed;
+  return changed || work;
 }
 
 async function database(ctx: SiteTaskContext, clone: boolean): Promise<void> {
@@ -127,14 +133,10 @@ async function database(ctx: SiteTaskContext, clone: boolean): Promise<void> {
   await cli(t, [`--uri=${t.site.name}`, 'sql-import', `--file=${dumpFor(ctx, t)}`, '-q']);
 }
 
-async function undoDatabase(ctx: SiteTaskContext): Promise<void> {
-  if (!moveNote(ctx)) return;
+async function undoDatabase(ctx: SiteTaskContext): Promise<boolean> {
+  if (!moveNote(ctx)) return false;
   const t = await targetOf(ctx);
-  const stored = ctx.secrets.get(nextSecret(ctx, t));
-  if (!stored) return;
-  const dbs = service(t, t.dbServer, 'db');
-  await dbs.impl.drop(dbs.env, JSON.parse(stored) as SiteDatabase, appHostFor(t));
-  ctx.secrets.delete(nextSecret(ctx, t));
+  return dropStoredDatabase(ctx, t, nextSecret(ctx, t));
 }
 
 async function switchOver(ctx: SiteTaskContext, clone: boolean): Promise<void> {
@@ -146,27 +148,36 @@ async function switchOver(ctx: SiteTaskContext, clone: boolean): Promise<void> {
     const http = service(ctx, ctx.appServer, 'http');
     await http.impl.removeSite(http.env, ctx.site);
   }
-  await serveSite(t, t.site.enabled);
+  await serveSite(t);
   const since = ctx.state.get('move.down') as number | undefined;
   if (since) ctx.state.set('move.unavailableMs', Date.now() - since);
-  if (t.site.name !== ctx.site.name || changesServer(ctx, t)) writeAlias(ctx, t);
+  // Everything that points at the site follows it: the alias too, also to another platform of the same server.
+  writeAlias(t);
   if (changesServer(ctx, t) && !clone) ctx.logger.notice(`${t.site.name} is now served by @${t.appServer.name} (${t.appServer.host}): point its DNS there.`);
 }
 
-async function undoSwitch(ctx: SiteTaskContext, clone: boolean): Promise<void> {
-  if (!moveNote(ctx)) return;
+async function undoSwitch(ctx: SiteTaskContext, clone: boolean): Promise<boolean> {
+  if (!moveNote(ctx)) return false;
   const t = await targetOf(ctx);
+  let changed = false;
   if (t.site.name !== ctx.site.name || changesServer(ctx, t)) {
     const http = service(t, t.appServer, 'http');
-    await http.impl.removeSite(http.env, t.site);
+    changed = (await http.impl.removeSite(http.env, t.site)) || changed;
   }
   if (t.site.name !== ctx.site.name) {
-    if (ctx.contexts.find(t.site.name)) ctx.contexts.delete(t.site.name);
-    rmSync(join(ctx.home, 'aliases', `${t.site.name}.json`), { force: true });
+    if (ctx.contexts.find(t.site.name)) {
+      ctx.contexts.delete(t.site.name);
+      changed = true;
+    }
+    changed = removeAlias(ctx.home, t.site.name) || changed;
   }
-  ctx.contexts.save(ctx.site);
-  writeAlias(ctx, ctx);
-  await serveSite(ctx, clone ? ctx.site.enabled : false);
+  changed = writeAlias(ctx) || changed;
+  if (!(await isServed(ctx))) {
+    // A migrate's source goes back to its maintenance page (the maintenance step's undo serves it again).
+    await serveSite(ctx, clone ? ctx.site.enabled : false);
+    changed = true;
+  }
+  return changed;
 }
 
 /**
@@ -182,10 +193,10 @@ async function purge(ctx: SiteTaskContext): Promise<void> {
   if (sameName && ctx.site.platform === t.platform.name && ctx.site.dbServer === t.dbServer.name) return removeWork(ctx);
   if (!inPlace(ctx, t)) await ctx.appExec.remove(siteDirOf(ctx));
   else if (dbType(ctx) === 'sqlite') await removeSqliteFiles(ctx, siteDirOf(ctx));
-  const old = ctx.secrets.get(siteDbSecret(ctx.site.name));
+  const old = storedDatabase(ctx, siteDbSecret(ctx.site.name));
   if (old && !moveNote(ctx)?.oldDbDropped) {
     const dbs = service(ctx, ctx.dbServer, 'db');
-    await dbs.impl.drop(dbs.env, JSON.parse(old) as SiteDatabase, appHostFor(ctx));
+    await dbs.impl.drop(dbs.env, old, appHostFor(ctx));
     noteMove(ctx, { oldDbDropped: true });
   }
   const next = ctx.secrets.get(`${siteDbSecret(t.site.name)}.next`);
@@ -196,7 +207,7 @@ async function purge(ctx: SiteTaskContext): Promise<void> {
     ctx.contexts.save(t.site);
   } else {
     ctx.secrets.delete(siteDbSecret(ctx.site.name));
-    rmSync(join(ctx.home, 'aliases', `${ctx.site.name}.json`), { force: true });
+    removeAlias(ctx.home, ctx.site.name);
     if (ctx.contexts.find(ctx.site.name)) ctx.contexts.delete(ctx.site.name);
   }
 }
@@ -206,6 +217,61 @@ async function removeWork(ctx: SiteTaskContext): Promise<void> {
   if (note?.workDir) await ctx.appExec.remove(note.workDir);
   if (note?.targetWork) await (await targetOf(ctx)).appExec.remove(note.targetWork);
 }
+
+/** Check a move's options before anything is held or changed: names that are contexts of the right kind, a domain. */
+function checkMoveOptions(ctx: SiteTaskContext, clone: boolean): void {
+  const t = chooseTarget(ctx);
+  const bad = (option: string, problem: string): never => { throw new AegirError('ERR_CLI_OPTION_VALUE', { option, command: clone ? 'provision-clone' : 'provision-migrate', problem }); };
+  if (typeOfName(t.platform) !== 'platform') bad('platform', `"${t.platform}" is not a platform context name (platform_<name>)`);
+  if (typeOfName(t.dbServer) !== 'server') bad('db-server', `"${t.dbServer}" is not a server context name (server_<name>)`);
+  if (!isDomain(t.name)) bad('new-name', `"${t.name}" is not a domain (RFC 1123, lower case)`);
+  ctx.contexts.get(t.platform, 'platform');
+  ctx.contexts.get(t.dbServer, 'server');
+}
+
+const MOVE_OPTIONS = {
+  platform: { type: 'string', description: 'Target platform context', valueName: '@PLATFORM' },
+  'db-server': { type: 'string', description: 'Target database server context', valueName: '@SERVER' },
+  'new-name': { type: 'string', description: 'New domain of the site', valueName: 'DOMAIN' },
+} as const;
+
+/** provision-migrate. */
+export const migrateTask = defineTask({
+  name: 'migrate',
+  on: 'site',
+  command: 'provision-migrate',
+  description: 'Move the site of the @context to another platform (also on another server), database server or name: maintenance page, dump, copy, import, target updatedb, switch, check, then remove the old copy. Reports how long the site was unavailable.',
+  options: MOVE_OPTIONS,
+  examples: ['aegir @example.com provision-migrate --platform=@platform_new'],
+  steps: moveSteps(false),
+  claims: moveClaims,
+  refusals: ['ERR_PATH_INVALID'],
+  prepare: (ctx) => checkMoveOptions(ctx, false),
+  result(ctx) {
+    const down = unavailableMs(ctx);
+    const name = chooseTarget(ctx).name;
+    ctx.logger.success(`Migrated ${ctx.site.name}${name !== ctx.site.name ? ` to ${name}` : ''}${down !== undefined ? `; it showed the maintenance page for ${down} ms` : ''}.`);
+    return { data: { site: name, unavailableMs: down ?? null } };
+  },
+});
+
+/** provision-clone. */
+export const cloneTask = defineTask({
+  name: 'clone',
+  on: 'site',
+  command: 'provision-clone',
+  description: 'Copy the site of the @context under a new name (optionally onto another platform or db server), with its own database and salt; the original stays served.',
+  options: { ...MOVE_OPTIONS, 'new-name': { type: 'string', description: 'Domain of the clone', valueName: 'DOMAIN', required: true } },
+  steps: moveSteps(true),
+  claims: moveClaims,
+  refusals: ['ERR_PATH_INVALID'],
+  prepare: (ctx) => checkMoveOptions(ctx, true),
+  result(ctx) {
+    const name = chooseTarget(ctx).name;
+    ctx.logger.success(`Cloned ${ctx.site.name} to ${name}.`);
+    return { data: { site: name } };
+  },
+});
 
 /**
  * The steps of provision-migrate (`clone` false) and provision-clone
@@ -222,9 +288,9 @@ async function removeWork(ctx: SiteTaskContext): Promise<void> {
  * also after a crash: the target and working folders are noted in the
  * task's journal.
  */
-export function moveSteps(clone: boolean): readonly { weight: number; step: TaskStep<SiteTaskContext> }[] {
+export function moveSteps(clone: boolean): readonly WeightedStep<SiteTaskContext>[] {
   const what = clone ? 'clone' : 'migration';
-  const steps: { weight: number; step: TaskStep<SiteTaskContext> }[] = [
+  const steps: WeightedStep<SiteTaskContext>[] = [
     { weight: 10, step: { name: 'check', title: `Check the target of the ${what}`, run: (ctx) => check(ctx, clone) } },
     {
       weight: 30,
@@ -241,7 +307,7 @@ export function moveSteps(clone: boolean): readonly { weight: number; step: Task
         },
         async undo(ctx) {
           const dir = moveNote(ctx)?.workDir;
-          if (dir) await ctx.appExec.remove(dir);
+          return dir !== undefined && (await ctx.appExec.remove(dir));
         },
       },
     },
@@ -272,9 +338,14 @@ export function moveSteps(clone: boolean): readonly { weight: number; step: Task
         title: 'Show the disabled page while the site moves',
         async run(ctx) {
           ctx.state.set('move.down', Date.now());
+          ctx.notes.set('move.maintenance', true);
           await serveSite(ctx, false);
         },
-        undo: (ctx) => serveSite(ctx, ctx.site.enabled),
+        async undo(ctx) {
+          if (!ctx.notes.get<boolean>('move.maintenance')) return false;
+          await serveSite(ctx);
+          return true;
+        },
       },
     }, { weight: 90, step: { name: 'purge', title: 'Remove the site\'s old folder and database', commit: true, run: purge } });
   } else {

@@ -4,12 +4,13 @@ import { keptPaths, readSiteSettings, takeBackup } from '../backup/create.js';
 import type { BackupManifest } from '../backup/manifest.js';
 import { backupDirOf } from '../backup/paths.js';
 import { checkBackup } from '../backup/verify.js';
+import { isAbsolute, resolve } from 'node:path';
+import { discardPartial } from '../backup/create.js';
+import { defineTask } from '../runner/definition.js';
+import type { WeightedStep } from '../runner/step.js';
 import { checkServed } from './checks.js';
-import { composeSteps } from '../runner/compose.js';
-import { runTask } from '../runner/runner.js';
-import { runRefusable } from './site-backup.js';
-import { platformAegir, service, siteDirOf, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from '../runner/step.js';
+import { BACKUP_REFUSALS } from './site-backup.js';
+import { platformAegir, service, siteClaims, siteDirOf, type SiteTaskContext } from './site-context.js';
 
 /**
  * Where a restore works, by fixed names (one task per site at a time), so
@@ -28,13 +29,13 @@ export function restorePaths(ctx: SiteTaskContext): { work: string; extracted: s
 }
 
 /** Remove the work folder, unless it still holds the site's previous files (then they are what an operator needs). */
-async function removeWork(ctx: SiteTaskContext): Promise<void> {
+async function removeWork(ctx: SiteTaskContext): Promise<boolean> {
   const p = restorePaths(ctx);
   if (await ctx.appExec.exists(p.previous)) {
     ctx.logger.error(`The site's previous files are still in ${p.previous}; they were not put back.`);
-    return;
+    return false;
   }
-  await ctx.appExec.remove(p.work);
+  return ctx.appExec.remove(p.work);
 }
 
 /** The database section of a settings.json text. */
@@ -58,7 +59,7 @@ async function importDump(ctx: SiteTaskContext, file: string): Promise<void> {
 }
 
 /** The steps of provision-restore: check the archive, take a fresh backup, then swap files and import the dump, each undone on failure. */
-export const restoreSteps: readonly { weight: number; step: TaskStep<SiteTaskContext> }[] = [
+export const restoreSteps: readonly WeightedStep<SiteTaskContext>[] = [
   {
     weight: 10,
     step: {
@@ -71,12 +72,10 @@ export const restoreSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
           throw new AegirError('ERR_PATH_INVALID', { path: p.previous, problem: 'an earlier restore left the site\'s previous files here; put them back or remove them first' });
         }
         await ctx.appExec.remove(p.work);
-        const manifest = await checkBackup(ctx.appExec, ctx.state.get('restore.file') as string, p.work, { site: ctx.site.name, db: current.database.driver });
+        const manifest = await checkBackup(ctx.appExec, String(ctx.options.file), p.work, { site: ctx.site.name, db: current.database.driver });
         ctx.state.set('restore.manifest', manifest);
       },
-      async undo(ctx) {
-        await removeWork(ctx);
-      },
+      undo: removeWork,
     },
   },
   {
@@ -86,11 +85,16 @@ export const restoreSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
       title: 'Take a fresh backup of the site as it is',
       async run(ctx) {
         const fresh = await takeBackup(ctx, restorePaths(ctx).preDump);
-        ctx.state.set('restore.fresh', fresh.file);
+        ctx.notes.set('restore.fresh', fresh.file);
         ctx.logger.notice(`Fresh backup of ${ctx.site.name} before the restore: ${fresh.file}`);
       },
       async undo(ctx) {
-        await ctx.appExec.remove(restorePaths(ctx).preDump);
+        // The site is put back as it was, so the backup taken of it just before is not kept: failed restores never pile up archives.
+        const fresh = ctx.notes.get<string>('restore.fresh');
+        const dump = await ctx.appExec.remove(restorePaths(ctx).preDump);
+        const partial = await discardPartial(ctx.appExec, ctx.home, ctx.site.name, fresh);
+        if (fresh) ctx.logger.notice(`Removed the fresh backup taken before the restore (${fresh}): the site is as it was.`);
+        return dump || partial;
       },
     },
   },
@@ -120,7 +124,7 @@ export const restoreSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
       async undo(ctx) {
         const exec = ctx.appExec;
         const p = restorePaths(ctx);
-        if (!(await exec.exists(p.previous))) return;
+        if (!(await exec.exists(p.previous))) return false;
         const keep = keptPaths(await readSiteSettings(exec, p.previous));
         if (await exec.exists(p.siteDir)) {
           const moved: string[] = [];
@@ -131,6 +135,7 @@ export const restoreSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
         }
         await exec.rename(p.previous, p.siteDir);
         await exec.remove(posix.join(p.work, 'restored'));
+        return true;
       },
     },
   },
@@ -144,7 +149,9 @@ export const restoreSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
       },
       async undo(ctx) {
         const pre = restorePaths(ctx).preDump;
-        if (await ctx.appExec.exists(pre)) await importDump(ctx, pre);
+        if (!(await ctx.appExec.exists(pre))) return false;
+        await importDump(ctx, pre);
+        return true;
       },
     },
   },
@@ -171,23 +178,35 @@ export const restoreSteps: readonly { weight: number; step: TaskStep<SiteTaskCon
   },
 ];
 
-/** What a finished restore did. */
-export interface RestoreResult {
-  readonly file: string;
-  /** The backup taken of the site just before, to go back to. */
-  readonly freshBackup: string;
-  readonly manifest: BackupManifest;
-  readonly elapsedMs: number;
-}
-
-/** Run provision-restore of `file` on an opened site task (journal, rollback, $AEGIR_FAULT). */
-export async function runRestore(ctx: SiteTaskContext, file: string, fault?: string): Promise<RestoreResult> {
-  const started = Date.now();
-  ctx.state.set('restore.file', file);
-  await runRefusable(() => runTask({ task: 'restore', context: ctx.site.name, steps: composeSteps(ctx.kernel, 'restore', restoreSteps), ctx, logger: ctx.logger, home: ctx.home, fault, notes: ctx.notes }));
-  // Done: the work folder (with the replaced files, kept in the fresh backup) and the fresh dump go.
-  const p = restorePaths(ctx);
-  await ctx.appExec.remove(p.work);
-  await ctx.appExec.remove(p.preDump);
-  return { file, freshBackup: ctx.state.get('restore.fresh') as string, manifest: ctx.state.get('restore.manifest') as BackupManifest, elapsedMs: Date.now() - started };
-}
+/** provision-restore. */
+export const restoreTask = defineTask({
+  name: 'restore',
+  on: 'site',
+  command: 'provision-restore',
+  description: 'Restore the site of the @context from a backup: the archive is checked completely first (ERR_BACKUP_INVALID, nothing changed), a fresh backup is taken, then files and database are replaced; any failure puts the site back as it was and removes that fresh backup.',
+  options: {
+    file: { type: 'string', description: 'The backup archive (on the site\'s server)', valueName: 'PATH', required: true },
+  },
+  examples: ['aegir @example.com provision-restore --file=/var/aegir/backups/example.com/example.com-20250101T120000Z.tar.gz'],
+  steps: restoreSteps,
+  claims: siteClaims,
+  refusals: BACKUP_REFUSALS,
+  prepare(ctx, call) {
+    const file = String(ctx.options.file);
+    // A relative path is the user's, from where they ran the command; on another server it is taken as given.
+    if (!isAbsolute(file) && ctx.appExec.local) return { options: { file: resolve(call.cwd, file) } };
+    return undefined;
+  },
+  async finish(ctx) {
+    // Done: the work folder (with the replaced files, kept in the fresh backup) and the fresh dump go.
+    const p = restorePaths(ctx);
+    await ctx.appExec.remove(p.work);
+    await ctx.appExec.remove(p.preDump);
+  },
+  result(ctx, elapsedMs) {
+    const manifest = ctx.state.get('restore.manifest') as BackupManifest;
+    const fresh = ctx.notes.get<string>('restore.fresh');
+    ctx.logger.success(`Restored ${ctx.site.name} from ${String(ctx.options.file)} (made ${manifest.created}) in ${(elapsedMs / 1000).toFixed(1)} s. The site as it was is in ${fresh}.`);
+    return { data: { site: ctx.site.name, file: String(ctx.options.file), created: manifest.created, freshBackup: fresh ?? null, elapsedMs } };
+  },
+});

@@ -1,29 +1,69 @@
+import { AegirError } from '../../../core/errors/aegir-error.js';
+import { defineTask } from '../runner/definition.js';
+import type { WeightedStep } from '../runner/step.js';
+import { writeAlias } from './alias.js';
 import { checkServed } from './checks.js';
-import { service, type SiteTaskContext } from './site-context.js';
-import type { TaskStep } from '../runner/step.js';
+import { isServed, serveSite } from './site-delete.js';
+import { service, siteClaims, siteDirOf, type SiteTaskContext } from './site-context.js';
 
 /**
- * The steps of a site's provision-verify: its app process running, its
- * virtual host written again from its context, and the answer checked (the
- * site, or the disabled page). Run as a task, so that it waits for no
- * other task on the site and first undoes one that was interrupted.
+ * The steps of a site's provision-verify: the site must be installed on
+ * its platform; its app process running, its virtual host and alias
+ * written again from its context, and the answer checked (the site, or
+ * the disabled page). A verify that fails takes back the virtual host it
+ * wrote where there was none. Run as a task, so that it waits for no other
+ * task on the site and first undoes one that was interrupted.
  */
-export const verifySteps: readonly { weight: number; step: TaskStep<SiteTaskContext> }[] = [
+export const verifySteps: readonly WeightedStep<SiteTaskContext>[] = [
+  {
+    weight: 5,
+    step: {
+      name: 'check',
+      title: 'Check that the site is installed on its platform',
+      async run(ctx) {
+        if (!(await ctx.appExec.exists(`${siteDirOf(ctx)}/settings.json`))) {
+          throw new AegirError('ERR_SITE_NOT_INSTALLED', { site: ctx.site.name, uri: `${ctx.site.name} (aegir @${ctx.site.name} provision-install)` });
+        }
+      },
+    },
+  },
   {
     weight: 10,
     step: {
       name: 'serve',
       title: 'Start the platform\'s app and write the site\'s virtual host',
       async run(ctx) {
-        const app = service(ctx, ctx.appServer, 'app');
-        const upstream = await app.impl.ensure(app.env, ctx.platform);
-        const http = service(ctx, ctx.appServer, 'http');
-        await http.impl.writeSite(http.env, ctx.site, ctx.platform, upstream);
+        ctx.notes.set('verify.served', await isServed(ctx));
+        await serveSite(ctx);
+      },
+      async undo(ctx) {
+        // A virtual host that was there is rewritten from the same context: only a new one goes.
+        if (ctx.notes.get<boolean>('verify.served') !== false) return false;
+        const { impl, env } = service(ctx, ctx.appServer, 'http');
+        return impl.removeSite(env, ctx.site);
       },
     },
+  },
+  {
+    weight: 15,
+    step: { name: 'alias', title: 'Write the site\'s command-line alias', run: async (ctx) => { writeAlias(ctx); } },
   },
   {
     weight: 20,
     step: { name: 'served', title: 'Check that the site answers', run: (ctx) => checkServed(ctx, ctx.site.enabled ? 200 : 503) },
   },
 ];
+
+/** provision-verify of a site. */
+export const siteVerifyTask = defineTask({
+  name: 'verify',
+  on: 'site',
+  command: 'provision-verify',
+  description: 'A site: check it is installed, write its virtual host and alias again, check it is served.',
+  steps: verifySteps,
+  claims: siteClaims,
+  result(ctx) {
+    ctx.logger.success(`@${ctx.site.name} verified.`);
+    return { data: { site: ctx.site.name, served: 'yes' } };
+  },
+});

@@ -399,7 +399,7 @@ describe('HookBus', () => {
       const plain = new Error('plain');
       expect(rootCause(plain)).to.equal(plain);
       expect(rootCause('text')).to.equal('text');
-      const unknown = await expectCode(() => alphaBus().collect('cli.commands'), 'ERR_HOOK_UNKNOWN');
+      const unknown = await expectCode(() => alphaBus().collect('cli.commands', {} as never), 'ERR_HOOK_UNKNOWN');
       expect(rootCause(unknown)).to.equal(unknown);
     });
   });

@@ -47,8 +47,8 @@ export function startDetached(argv: readonly string[], opts: { cwd: string; log:
   }
 }
 
-/** Stop a process by its pid file: SIGTERM, then SIGKILL after `graceMs`. */
-export async function stopByPidFile(pidFile: string, graceMs = 10_000): Promise<void> {
+/** Stop a process by its pid file: SIGTERM, then SIGKILL after `graceMs`; resolves with whether it ran. */
+export async function stopByPidFile(pidFile: string, graceMs = 10_000): Promise<boolean> {
   const pid = runningPid(pidFile);
   if (pid) {
     process.kill(pid, 'SIGTERM');
@@ -57,6 +57,7 @@ export async function stopByPidFile(pidFile: string, graceMs = 10_000): Promise<
     if (alive(pid)) process.kill(pid, 'SIGKILL');
   }
   rmSync(pidFile, { force: true });
+  return pid !== undefined;
 }
 
 /**
@@ -97,7 +98,8 @@ export const builtinApp: AppService = {
   },
   async stop(env, platform) {
     const dir = runDir(env);
-    await stopByPidFile(join(dir, `${platform.name}.pid`));
+    const ran = await stopByPidFile(join(dir, `${platform.name}.pid`));
     if (existsSync(join(dir, `${platform.name}.sock`))) rmSync(join(dir, `${platform.name}.sock`), { force: true });
+    return ran;
   },
 };

@@ -111,9 +111,11 @@ export const supervisordApp: AppService = {
   async stop(env, platform) {
     const dir = runDirOf(env);
     const program = programOf(platform);
+    const had = await env.exec.exists(join(dir, 'programs', `${program}.conf`));
     await ctl(env, 'stop', program).catch(() => undefined);
     await env.exec.remove(join(dir, 'programs', `${program}.conf`));
     await ctl(env, 'update').catch(() => undefined);
     await env.exec.remove(`${dir}/${program}.sock`);
+    return had;
   },
 };

@@ -80,10 +80,14 @@ export const mysqlDb: DbService = {
     });
   },
   async drop(env, plan, appHost) {
-    if (plan.driver !== 'mysql') return;
-    await withAdmin(env, async (db) => {
-      for (const host of userHosts(appHost)) await db.raw('DROP USER IF EXISTS ?@?', [plan.user, host]);
+    if (plan.driver !== 'mysql') return false;
+    return withAdmin(env, async (db) => {
+      const [users] = await db.raw('SELECT Host FROM mysql.user WHERE User = ?', [plan.user]);
+      const [schemas] = await db.raw('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [plan.database]);
+      // Every host the user has, not only the ones asked for: a user made for another app host must not outlive its site.
+      for (const host of new Set([...userHosts(appHost), ...(users as { Host: string }[]).map((u) => u.Host)])) await db.raw('DROP USER IF EXISTS ?@?', [plan.user, host]);
       await db.raw('DROP DATABASE IF EXISTS ??', [plan.database]);
+      return (users as unknown[]).length > 0 || (schemas as unknown[]).length > 0;
     });
   },
   async exists(env, plan: SiteDatabase) {

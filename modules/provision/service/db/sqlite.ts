@@ -13,6 +13,6 @@ export const sqliteDb: DbService = {
   },
   plan: () => ({ driver: 'sqlite' }),
   async create() { /* the platform's site-install creates the file */ },
-  async drop() { /* removed with the site folder */ },
+  async drop() { return false; /* removed with the site folder */ },
   async exists() { return false; },
 };

@@ -5,6 +5,8 @@ import { AegirError } from '../../../../core/errors/aegir-error.js';
 import { ackFile, readRoutes, type ProxySite } from '../../proxy/routes.js';
 import { runDir, runningPid, startDetached } from '../app/builtin.js';
 import type { HttpService, ServiceEnv } from '../types.js';
+import { withHostMutex } from '../../../../core/lock/host-mutex.js';
+import { httpLockFile } from './lock.js';
 
 function port(env: ServiceEnv): number {
   const p = env.config.port;
@@ -40,22 +42,28 @@ async function ensureProxy(env: ServiceEnv): Promise<number> {
 /**
  * Change the routes and return once the proxy serves them: it acknowledges
  * each generation it loads, so that a check right after (a task's served
- * check, a test) never meets the routes from before.
+ * check, a test) never meets the routes from before. Read, change, write
+ * and reload happen holding the server's web config lock, so that tasks of
+ * two sites in two processes never lose each other's routes. Resolves with
+ * what `change` returned.
  */
-async function writeRoutes(env: ServiceEnv, change: (sites: Record<string, ProxySite>) => void): Promise<void> {
-  const sites = { ...readRoutes(routesFile(env)).sites };
-  change(sites);
-  const generation = randomBytes(8).toString('hex');
-  await env.exec.writeFile(routesFile(env), JSON.stringify({ generation, sites }, null, 2) + '\n', 0o640);
-  const pid = await ensureProxy(env);
-  process.kill(pid, 'SIGHUP');
-  const until = Date.now() + 10_000;
-  while (readAck(routesFile(env)) !== generation) {
-    if (Date.now() > until) {
-      throw new AegirError('ERR_SERVICE_FAILED', { service: 'http', server: env.server.name, problem: `the builtin proxy did not load its new routes; see ${join(runDir(env), 'proxy.log')}` });
+async function writeRoutes<T>(env: ServiceEnv, change: (sites: Record<string, ProxySite>) => T): Promise<T> {
+  return withHostMutex(httpLockFile(env), async () => {
+    const sites = { ...readRoutes(routesFile(env)).sites };
+    const out = change(sites);
+    const generation = randomBytes(8).toString('hex');
+    await env.exec.writeFile(routesFile(env), JSON.stringify({ generation, sites }, null, 2) + '\n', 0o640);
+    const pid = await ensureProxy(env);
+    process.kill(pid, 'SIGHUP');
+    const until = Date.now() + 10_000;
+    while (readAck(routesFile(env)) !== generation) {
+      if (Date.now() > until) {
+        throw new AegirError('ERR_SERVICE_FAILED', { service: 'http', server: env.server.name, problem: `the builtin proxy did not load its new routes; see ${join(runDir(env), 'proxy.log')}` });
+      }
+      await new Promise((r) => setTimeout(r, 5));
     }
-    await new Promise((r) => setTimeout(r, 5));
-  }
+    return out;
+  }, { what: `the proxy routes of @${env.server.name}`, timeoutMs: 60_000 });
 }
 
 function readAck(file: string): string | undefined {
@@ -86,7 +94,15 @@ export const builtinHttp: HttpService = {
     });
   },
   async removeSite(env, site) {
-    await writeRoutes(env, (sites) => { delete sites[site.name]; });
+    if (!(site.name in readRoutes(routesFile(env)).sites)) return false;
+    return writeRoutes(env, (sites) => {
+      const had = site.name in sites;
+      delete sites[site.name];
+      return had;
+    });
+  },
+  async hasSite(env, site) {
+    return site.name in readRoutes(routesFile(env)).sites;
   },
   endpoint: (env) => ({ host: '127.0.0.1', port: port(env) }),
 };

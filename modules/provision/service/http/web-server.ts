@@ -6,6 +6,8 @@
 import { basename, dirname } from 'node:path';
 import { AegirError, describe, isAegirError } from '../../../../core/errors/aegir-error.js';
 import type { HttpService, ServiceEnv, Upstream } from '../types.js';
+import { withHostMutex } from '../../../../core/lock/host-mutex.js';
+import { httpLockFile } from './lock.js';
 import { checkSite, checkUpstream, vhostFile, webSettings, type SettingDefaults, type VhostSite, type WebSettings } from './vhost-check.js';
 
 /** How one web server is driven: its templates and commands. Everything it gets is checked already. */
@@ -44,16 +46,13 @@ export interface WebServerDriver {
 const TEST_TIMEOUT = 60_000;
 const RELOAD_WAIT = 20_000;
 
-/** Writes to one config folder from this process, one after the other (two sites' tasks may run at once). */
-const queues = new Map<string, Promise<unknown>>();
-
-function serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const prev = queues.get(key) ?? Promise.resolve();
-  const next = prev.catch(() => undefined).then(work);
-  const tail = next.catch(() => undefined);
-  queues.set(key, tail);
-  void tail.then(() => { if (queues.get(key) === tail) queues.delete(key); });
-  return next;
+/**
+ * Changes to one server's web config, one at a time across every process of
+ * the back end (tasks of different sites run in parallel): a write, its
+ * config test and the reload that follows never interleave with another's.
+ */
+function serialized<T>(env: ServiceEnv, s: WebSettings, work: () => Promise<T>): Promise<T> {
+  return withHostMutex(httpLockFile(env), work, { what: `the web server config of @${env.server.name} (${s.confDir})`, timeoutMs: 5 * 60_000 });
 }
 
 function failed(env: ServiceEnv, d: WebServerDriver, problem: string, cause?: unknown): AegirError {
@@ -180,7 +179,6 @@ function versionAtLeast(version: string, min: readonly [number, number]): boolea
 /** An HttpService for a web server driver. */
 export function webServerService(d: WebServerDriver): HttpService {
   const settings = (env: ServiceEnv): WebSettings => webSettings(env, d.defaults);
-  const key = (env: ServiceEnv, s: WebSettings): string => `${env.server.name}\0${s.confDir}`;
   return {
     kind: 'http',
     type: d.type,
@@ -197,7 +195,7 @@ export function webServerService(d: WebServerDriver): HttpService {
       if (!version || !versionAtLeast(version, d.minVersion)) {
         throw failed(env, d, `${s.binary} is ${d.product} ${version ?? '(unknown version)'}, but ${d.minVersion.join('.')} or later is needed`);
       }
-      return serialized(key(env, s), async () => {
+      return serialized(env, s, async () => {
         for (const dir of [s.confDir, `${s.confDir}/vhost.d`, s.logDir, dirname(s.pidFile), ...d.folders(s)]) await env.exec.mkdir(dir, 0o755);
         const main = d.mainConfigFile(s);
         await replaceTested(env, d, s, main, d.mainConfig(s));
@@ -210,7 +208,7 @@ export function webServerService(d: WebServerDriver): HttpService {
       const s = settings(env);
       const v = checkSite(site);
       const text = d.vhost(s, v, checkUpstream(env, upstream));
-      await serialized(key(env, s), async () => {
+      await serialized(env, s, async () => {
         await replaceTested(env, d, s, vhostFile(s, v.domain), text);
         await reload(env, d, s);
       });
@@ -218,11 +216,15 @@ export function webServerService(d: WebServerDriver): HttpService {
     async removeSite(env, site) {
       const s = settings(env);
       const file = vhostFile(s, checkSite(site).domain);
-      await serialized(key(env, s), async () => {
-        if (!(await env.exec.exists(file))) return;
+      return serialized(env, s, async () => {
+        if (!(await env.exec.exists(file))) return false;
         await replaceTested(env, d, s, file, undefined);
         await reload(env, d, s);
+        return true;
       });
+    },
+    async hasSite(env, site) {
+      return env.exec.exists(vhostFile(settings(env), checkSite(site).domain));
     },
     endpoint(env) {
       return { host: '127.0.0.1', port: settings(env).port };

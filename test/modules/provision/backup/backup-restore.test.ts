@@ -8,9 +8,7 @@ import { runProgram } from '../../../../core/util/exec.js';
 import { parseManifest, type BackupManifest } from '../../../../modules/provision/backup/manifest.js';
 import { backupDirOf, isBackupName } from '../../../../modules/provision/backup/paths.js';
 import { Journal } from '../../../../modules/provision/runner/journal.js';
-import { runBackup } from '../../../../modules/provision/tasks/site-backup.js';
-import { runBackupDelete } from '../../../../modules/provision/tasks/site-backup-delete.js';
-import { restorePaths, runRestore } from '../../../../modules/provision/tasks/site-restore.js';
+import { restorePaths } from '../../../../modules/provision/tasks/site-restore.js';
 import { DRIVERS, REPO } from '../../../harness/codebase.js';
 import { expectCode } from '../../../harness/expect.js';
 import { show } from '../../../cli/run-helper.js';
@@ -182,7 +180,7 @@ for (const driver of DRIVERS) {
           const before = await snapshot(h);
           const listed = backupsOf(h);
           const file = await make();
-          await expectCode(runRestore(await h.task(), file), 'ERR_BACKUP_INVALID');
+          await expectCode(h.invoke('restore', { file }), 'ERR_BACKUP_INVALID');
           await unchanged(before);
           expect(backupsOf(h), 'no fresh backup was taken').to.deep.equal(listed);
         });
@@ -232,9 +230,9 @@ for (const driver of DRIVERS) {
       it('a full disk is refused with ERR_DISK_FULL before anything is written', async () => {
         const before = await snapshot(h);
         const listed = backupsOf(h);
-        await expectCode(runBackup(await h.task((s) => new FreeSpaceLie(s.name, 1000))), 'ERR_DISK_FULL');
+        await expectCode(h.invoke('backup', {}, (s) => new FreeSpaceLie(s.name, 1000)), 'ERR_DISK_FULL');
         expect(backupsOf(h)).to.deep.equal(listed);
-        await expectCode(runRestore(await h.task((s) => new FreeSpaceLie(s.name, 1000)), first), 'ERR_DISK_FULL');
+        await expectCode(h.invoke('restore', { file: first }, (s) => new FreeSpaceLie(s.name, 1000)), 'ERR_DISK_FULL');
         expect(backupsOf(h)).to.deep.equal(listed);
         await unchanged(before);
       });
@@ -263,7 +261,7 @@ for (const driver of DRIVERS) {
         const before = readFileSync(outside, 'utf8');
         const listed = backupsOf(h);
         for (const p of [`${backupDirOf(h.home, h.site)}/../../contexts/${h.site}.json`, outside, 'relative.tar.gz', `${backupDirOf(h.home, h.site)}/../${h.site}/${first.split('/').at(-1)}`]) {
-          await expectCode(runBackupDelete(await h.task(), p), 'ERR_PATH_INVALID');
+          await expectCode(h.invoke('backup-delete', { file: p }), 'ERR_PATH_INVALID');
         }
         expect(readFileSync(outside, 'utf8')).to.equal(before);
         expect(backupsOf(h)).to.deep.equal(listed);

@@ -6,7 +6,6 @@ import { AegirError } from '../../../../core/errors/aegir-error.js';
 import { runProgram } from '../../../../core/util/exec.js';
 import type { ExecOptions, ExecResult } from '../../../../modules/provision/executor/types.js';
 import { Journal } from '../../../../modules/provision/runner/journal.js';
-import { runBackup } from '../../../../modules/provision/tasks/site-backup.js';
 import { expectCode } from '../../../harness/expect.js';
 import { FreeSpaceLie, snapshot, startHosting, type Hosting } from './hosting.js';
 
@@ -71,8 +70,7 @@ describe('provision backup on a full disk', function () {
 
   it('a file system without room for the backup: ERR_DISK_FULL before anything is written', async () => {
     const before = await snapshot(h);
-    const task = mounted ? await h.task() : await h.task((s) => new FreeSpaceLie(s.name, 100 * 1024));
-    await expectCode(runBackup(task), 'ERR_DISK_FULL');
+    await expectCode(h.invoke('backup', {}, mounted ? undefined : (s) => new FreeSpaceLie(s.name, 100 * 1024)), 'ERR_DISK_FULL');
     expect(existsSync(join(backups, h.site)), 'not even the site\'s backup folder was made').to.equal(false);
     nothingLeft();
     expect(await snapshot(h)).to.deep.equal(before);
@@ -81,8 +79,7 @@ describe('provision backup on a full disk', function () {
   it('a disk that fills up while the archive is written: ERR_DISK_FULL and no partial archive left', async () => {
     const before = await snapshot(h);
     // The space check is told there is room; the disk (tmpfs) knows better.
-    const task = await h.task((s) => (mounted ? new FreeSpaceLie(s.name, 1e12) : new FillingDisk(s.name)));
-    await expectCode(runBackup(task), 'ERR_DISK_FULL');
+    await expectCode(h.invoke('backup', {}, (s) => (mounted ? new FreeSpaceLie(s.name, 1e12) : new FillingDisk(s.name))), 'ERR_DISK_FULL');
     nothingLeft();
     expect(await snapshot(h)).to.deep.equal(before);
   });

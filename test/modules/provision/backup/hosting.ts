@@ -20,7 +20,10 @@ import { LocalExecutor } from '../../../../modules/provision/executor/local.js';
 import type { Executor } from '../../../../modules/provision/executor/types.js';
 import { stopByPidFile } from '../../../../modules/provision/service/app/builtin.js';
 import { getWithHost } from '../../../../modules/provision/tasks/checks.js';
+import type { TaskOptions } from '../../../../modules/provision/runner/context.js';
+import { invokeTask, type TaskOutcome } from '../../../../modules/provision/runner/invoke.js';
 import { openSiteTask, type ExecutorFactory } from '../../../../modules/provision/runner/open.js';
+import { TaskSupervisor } from '../../../../modules/provision/runner/supervisor.js';
 import type { SiteTaskContext } from '../../../../modules/provision/tasks/site-context.js';
 import { makeCodebase, REPO, type Driver, type TestCodebase } from '../../../harness/codebase.js';
 import { mariadb } from '../../../harness/mariadb.js';
@@ -40,6 +43,8 @@ export interface Hosting {
   run(argv: readonly string[], env?: Readonly<Record<string, string>>): Promise<CliRun>;
   /** The site's task context (for calling task functions directly), optionally with other executors. */
   task(executors?: ExecutorFactory): Promise<SiteTaskContext>;
+  /** Run a task on the site in this process (invokeTask), optionally with other executors. */
+  invoke(task: string, options?: TaskOptions, executors?: ExecutorFactory): Promise<TaskOutcome>;
   /** Stop the proxy and app processes and remove everything. */
   stop(): Promise<void>;
 }
@@ -65,7 +70,10 @@ export async function startHosting(driver: Driver, site = 'b.test'): Promise<Hos
   const kernel = await backendKernel(tc);
   const hosting: Hosting = {
     driver, home, tc, site, siteDir: join(tc.root, 'sites', site), port, run,
-    task: (executors) => openSiteTask({ kernel, home, site, logger: tc.logger, aegirBin: join(tc.root, 'bin', 'aegir'), ...(executors ? { executors } : {}) }),
+    task: (executors) => openSiteTask({ kernel, home, name: site, logger: tc.logger, aegirBin: join(tc.root, 'bin', 'aegir'), supervisor: new TaskSupervisor(), ...(executors ? { executors } : {}) }),
+    invoke: (task, options = {}, executors) => invokeTask({
+      kernel, home, context: site, task, options, logger: tc.logger, aegirBin: join(tc.root, 'bin', 'aegir'), noSignals: true, ...(executors ? { executors } : {}),
+    }),
     async stop() {
       for (const f of ['proxy.pid', 'platform_t.pid']) await stopByPidFile(join(home, 'run', f), 5000).catch(() => undefined);
       tc.cleanup();
