@@ -21,7 +21,6 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
   const disarm = armDeadlines(creq, t, what);
   let joined = false;
   const clientGone = (): void => { if (!joined) creq.destroy(); };
-  socket.on('error', () => socket.destroy());
   socket.once('close', clientGone);
 
   creq.once('upgrade', (up, appSocket, appHead) => {
@@ -54,19 +53,34 @@ export function forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffe
 
 /**
  * Join the client's socket and the app's in both directions until either
- * side closes, fails or stays silent for idleMs; then both are destroyed,
- * so that neither outlives the other.
+ * side closes, fails or stays silent for idleMs; then both are torn down,
+ * so that neither outlives the other. A side that ends gracefully has what
+ * it sent flushed to the other before both close (WebSocket has no use for
+ * a half-open TCP connection, and node:http's sockets would otherwise stay
+ * half-open).
  */
 export function tunnel(client: Duplex, app: Socket, idleMs: number): void {
+  const sides = [client, app] as const;
   const close = (): void => { client.destroy(); app.destroy(); };
-  for (const s of [client, app]) {
+  let ending = false;
+  const endBoth = (): void => {
+    if (ending) return;
+    ending = true;
+    for (const s of sides) {
+      if (s.destroyed || s.writableFinished) { s.destroy(); continue; }
+      s.once('finish', () => s.destroy());
+      s.end();
+    }
+  };
+  for (const s of sides) {
     s.on('error', close);
     s.once('close', close);
+    s.once('end', endBoth);
     if ('setTimeout' in s && typeof s.setTimeout === 'function') {
       (s as Socket).setTimeout(idleMs);
       s.once('timeout', close);
     }
   }
-  client.pipe(app);
-  app.pipe(client);
+  client.pipe(app, { end: false });
+  app.pipe(client, { end: false });
 }
