@@ -70,7 +70,8 @@ export async function proxyHarness(timeouts: Partial<ProxyTimeouts> = {}): Promi
     },
     async stop() {
       for (const s of sockets) s.destroy();
-      await Promise.all([proxy.server, ...servers].map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
+      await proxy.close();
+      await Promise.all(servers.map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
       rmSync(dir, { recursive: true, force: true });
     },
   };

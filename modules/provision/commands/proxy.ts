@@ -25,7 +25,7 @@ export const provisionProxy = defineCommand({
     ctx.logger.success(`Proxy listening on http://${ctx.options.host}:${ctx.options.port}.`);
     process.on('SIGHUP', () => proxy.reload());
     await new Promise<void>((resolve) => {
-      const stop = (): void => { proxy.server.close(() => resolve()); proxy.server.closeIdleConnections(); };
+      const stop = (): void => { void proxy.close().then(resolve); };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });

@@ -1,4 +1,5 @@
 import { Agent, createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../../../core/logger/logger.js';
 import { writeFileAtomic } from '../../../core/util/fs.js';
 import { answerFor, sendAnswer, writeAnswer } from './answers.js';
@@ -11,6 +12,12 @@ export interface ProxyServer {
   readonly server: Server;
   /** Re-read the routes file; requests in flight keep going. */
   reload(): void;
+  /**
+   * Stop listening and resolve once the requests in flight have been
+   * answered; idle connections and WebSocket tunnels (which have no end of
+   * their own) are closed at once.
+   */
+  close(): Promise<void>;
 }
 
 /** How a proxy is set up besides its routes. */
@@ -52,7 +59,10 @@ export function createProxy(routesFile: string, logger: Logger, options: ProxyOp
     if (route?.kind !== 'proxy') return sendAnswer(res, answerFor(route, req.url ?? '/'));
     forwardRequest(req, res, route, host, agentFor(upstreamKey(route.upstream)), timeouts, logger);
   });
-  server.on('upgrade', (req: IncomingMessage, socket, head: Buffer) => {
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     const host = hostOf(req);
     const route = routes.get(host);
     // The socket left Node's HTTP server: its errors are ours to catch.
@@ -62,6 +72,15 @@ export function createProxy(routesFile: string, logger: Logger, options: ProxyOp
   });
   return {
     server,
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Destroying the client's side of a tunnel tears down the app's side too.
+        for (const s of upgraded) s.destroy();
+        for (const a of agents.values()) a.destroy();
+      });
+    },
     reload() {
       try {
         routes = load();

@@ -1,7 +1,12 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { get, type IncomingMessage, type ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCommand, type SecretSources } from '../../../core/cli/options.js';
 import { provisionProxy } from '../../../modules/provision/commands/proxy.js';
+import { builtinHttp } from '../../../modules/provision/service/http/builtin.js';
+import type { ServiceEnv } from '../../../modules/provision/service/types.js';
 import { expectCode } from '../../harness/expect.js';
 import { freePort } from '../../harness/ports.js';
 import { proxyHarness, rawConnect, rawRequest, type ProxyHarness } from '../../harness/proxy.js';
@@ -87,6 +92,26 @@ describe('provision-proxy time-limit options', () => {
   it('refuse values out of range or not whole milliseconds', async () => {
     for (const bad of ['--connect-timeout-ms=0', '--headers-timeout-ms=86400001', '--idle-timeout-ms=1.5', '--idle-timeout-ms=soon']) {
       await expectCode(parseCommand(provisionProxy, [...base, bad], noSources), 'ERR_CLI_OPTION_VALUE');
+    }
+  });
+});
+
+describe('builtin http time-limit settings', () => {
+  it('a setting that is not whole milliseconds in range stops verify before any proxy starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aegir-proxy-settings-'));
+    try {
+      for (const bad of [{ connectTimeoutMs: 10 }, { headersTimeoutMs: 'soon' }, { idleTimeoutMs: 1.5 }]) {
+        const env = {
+          server: { type: 'server', name: 'server_master', host: 'localhost', services: {} },
+          config: { type: 'builtin', port: 8080, runDir: dir, ...bad },
+          exec: { local: true, mkdir: async () => undefined },
+          home: dir, aegirBin: '/nonexistent/aegir',
+        } as unknown as ServiceEnv;
+        const e = await expectCode(builtinHttp.verify(env), 'ERR_SERVICE_FAILED');
+        expect(String(e.facts.problem)).to.include(Object.keys(bad)[0]!);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

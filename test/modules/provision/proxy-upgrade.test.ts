@@ -124,3 +124,29 @@ describe('the built-in proxy tunnels WebSocket upgrades', () => {
     expect((await rawRequest(h.port, upgradeRequest('refused.test'))).status).to.equal(502);
   });
 });
+
+describe('the built-in proxy stops with tunnels open', () => {
+  let h: ProxyHarness;
+  const appSockets: Duplex[] = [];
+
+  before(async () => {
+    h = await proxyHarness();
+    const echo = await h.app();
+    echo.server.on('upgrade', (req, socket: Duplex) => {
+      appSockets.push(socket);
+      socket.on('error', () => socket.destroy());
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(String(req.headers['sec-websocket-key']))}\r\n\r\n`);
+    });
+    h.route('ws.test', echo.socket);
+  });
+  after(() => h.stop());
+
+  it('hung shutdown: closing the proxy closes an open WebSocket tunnel on both sides instead of waiting for it', async () => {
+    const client = await rawConnect(h.port);
+    const r = received(client);
+    client.write(upgradeRequest('ws.test'));
+    await r.until('\r\n\r\n');
+    await h.proxy.close();
+    await Promise.all([closed(client), closed(appSockets[0]!)]);
+  });
+});
