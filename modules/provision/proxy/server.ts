@@ -1,24 +1,45 @@
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../../../core/logger/logger.js';
 import { writeFileAtomic } from '../../../core/util/fs.js';
+import { answerFor, sendAnswer, writeAnswer } from './answers.js';
+import { DEFAULT_TIMEOUTS, forwardRequest, upstreamKey, type ProxyTimeouts } from './forward.js';
 import { ackFile, readRoutes, routeMap, type Route } from './routes.js';
-
-const DISABLED_PAGE = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Site disabled</title></head><body><h1>This site is disabled</h1><p>Please come back later.</p></body></html>\n';
+import { forwardUpgrade } from './upgrade.js';
 
 /** The built-in reverse proxy: one process for the whole server, routing by Host. */
 export interface ProxyServer {
   readonly server: Server;
   /** Re-read the routes file; requests in flight keep going. */
   reload(): void;
+  /**
+   * Stop listening and resolve once the requests in flight have been
+   * answered; idle connections and WebSocket tunnels (which have no end of
+   * their own) are closed at once.
+   */
+  close(): Promise<void>;
+}
+
+/** How a proxy is set up besides its routes. */
+export interface ProxyOptions {
+  /** Time limits towards the apps; each one left out is its default (DEFAULT_TIMEOUTS). */
+  readonly timeouts?: Partial<ProxyTimeouts> | undefined;
+}
+
+/** The host name of a request: Host without port or trailing dot, lower case. */
+function hostOf(req: IncomingMessage): string {
+  return String(req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
 }
 
 /**
  * A reverse proxy by host name: each Host (a site's domain or alias) goes
  * to its platform's app process, a disabled site gets a 503 page, an alias
- * with redirection a 301 to the main domain, an unknown host a 404. Routes
- * are re-read on reload() (SIGHUP) without dropping requests in flight.
+ * with redirection a 301 to the main domain, an unknown host a 404; the
+ * same for WebSocket upgrades, which are tunnelled to the app. Routes are
+ * re-read on reload() (SIGHUP) without dropping requests in flight.
  */
-export function createProxy(routesFile: string, logger: Logger): ProxyServer {
+export function createProxy(routesFile: string, logger: Logger, options: ProxyOptions = {}): ProxyServer {
+  const timeouts: ProxyTimeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) };
   const load = (): Map<string, Route> => {
     const read = readRoutes(routesFile);
     // Tell whoever wrote the routes that they are served now.
@@ -33,21 +54,33 @@ export function createProxy(routesFile: string, logger: Logger): ProxyServer {
     return a;
   };
   const server = createServer((req, res) => {
-    const host = String(req.headers.host ?? '').toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+    const host = hostOf(req);
     const route = routes.get(host);
-    if (!route) return send(res, 404, 'text/plain; charset=utf-8', 'No site is served at this address.\n');
-    if (route.kind === 'redirect') {
-      res.writeHead(301, { location: `http://${route.to}${req.url ?? '/'}`, 'content-type': 'text/plain; charset=utf-8' });
-      return res.end(`Moved to http://${route.to}${req.url ?? '/'}\n`);
-    }
-    if (route.kind === 'disabled') {
-      res.setHeader('Retry-After', '3600');
-      return send(res, 503, 'text/html; charset=utf-8', DISABLED_PAGE);
-    }
-    forward(req, res, route, host, agentFor, logger);
+    if (route?.kind !== 'proxy') return sendAnswer(res, answerFor(route, req.url ?? '/'));
+    forwardRequest(req, res, route, host, agentFor(upstreamKey(route.upstream)), timeouts, logger);
+  });
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    const host = hostOf(req);
+    const route = routes.get(host);
+    // The socket left Node's HTTP server: its errors are ours to catch.
+    socket.on('error', () => socket.destroy());
+    if (route?.kind !== 'proxy') return writeAnswer(socket, answerFor(route, req.url ?? '/'));
+    forwardUpgrade(req, socket, head, route, host, timeouts, logger);
   });
   return {
     server,
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Destroying the client's side of a tunnel tears down the app's side too.
+        for (const s of upgraded) s.destroy();
+        for (const a of agents.values()) a.destroy();
+      });
+    },
     reload() {
       try {
         routes = load();
@@ -60,29 +93,6 @@ export function createProxy(routesFile: string, logger: Logger): ProxyServer {
   };
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string): void {
-  res.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff' });
-  res.end(body);
-}
-
-function forward(req: IncomingMessage, res: ServerResponse, route: Extract<Route, { kind: 'proxy' }>, host: string, agentFor: (k: string) => Agent, logger: Logger): void {
-  const u = route.upstream;
-  const key = 'socket' in u ? u.socket : `${u.host}:${u.port}`;
-  const forwardedFor = [req.headers['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
-  const upstream = request({
-    ...('socket' in u ? { socketPath: u.socket } : { host: u.host, port: u.port }),
-    method: req.method,
-    path: req.url,
-    headers: { ...req.headers, host: req.headers.host ?? host, 'x-forwarded-for': forwardedFor, 'x-forwarded-proto': 'http', 'x-forwarded-host': host },
-    agent: agentFor(key),
-  }, (up) => {
-    res.writeHead(up.statusCode ?? 502, up.headers);
-    up.pipe(res);
-  });
-  upstream.on('error', (e) => {
-    logger.warning(`Proxy to ${route.site} (${key}) failed: ${e.message}`);
-    if (!res.headersSent) send(res, 502, 'text/plain; charset=utf-8', 'The site is not answering right now.\n');
-    else res.destroy();
-  });
-  req.pipe(upstream);
+function definedOnly(t: Partial<ProxyTimeouts>): Partial<ProxyTimeouts> {
+  return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined));
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../../../core/errors/aegir-error.js';
+import { TIMEOUT_RANGE } from '../../proxy/forward.js';
 import { ackFile, readRoutes, type ProxySite } from '../../proxy/routes.js';
 import { runDir, runningPid, startDetached } from '../app/builtin.js';
 import type { HttpService, ServiceEnv } from '../types.js';
@@ -16,6 +17,22 @@ function port(env: ServiceEnv): number {
   return p;
 }
 
+/** Optional time-limit settings (ms) in services.http, with the provision-proxy option each becomes. */
+const TIMEOUT_SETTINGS = { connectTimeoutMs: 'connect-timeout-ms', headersTimeoutMs: 'headers-timeout-ms', idleTimeoutMs: 'idle-timeout-ms' } as const;
+
+function timeoutArgs(env: ServiceEnv): string[] {
+  const args: string[] = [];
+  for (const [setting, option] of Object.entries(TIMEOUT_SETTINGS)) {
+    const v = env.config[setting];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < TIMEOUT_RANGE.min || v > TIMEOUT_RANGE.max) {
+      throw new AegirError('ERR_SERVICE_FAILED', { service: 'http', server: env.server.name, problem: `"${setting}" in services.http must be milliseconds from ${TIMEOUT_RANGE.min} to ${TIMEOUT_RANGE.max}` });
+    }
+    args.push(`--${option}=${v}`);
+  }
+  return args;
+}
+
 const routesFile = (env: ServiceEnv): string => join(runDir(env), 'proxy-routes.json');
 const pidFile = (env: ServiceEnv): string => join(runDir(env), 'proxy.pid');
 
@@ -24,7 +41,7 @@ async function ensureProxy(env: ServiceEnv): Promise<number> {
   const running = runningPid(pidFile(env));
   if (running) return running;
   const pid = startDetached(
-    [process.execPath, env.aegirBin, 'provision-proxy', `--port=${port(env)}`, `--routes=${routesFile(env)}`],
+    [process.execPath, env.aegirBin, 'provision-proxy', `--port=${port(env)}`, `--routes=${routesFile(env)}`, ...timeoutArgs(env)],
     { cwd: runDir(env), log: join(runDir(env), 'proxy.log'), pidFile: pidFile(env) },
   );
   const until = Date.now() + 15_000;
