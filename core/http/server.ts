@@ -1,11 +1,11 @@
-import { chmodSync, existsSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import type { Express } from 'express';
 import { AegirError } from '../errors/aegir-error.js';
 
-/** Where to listen: a TCP port (on a host) or a unix socket. */
-export type ListenOn = { readonly port: number; readonly host: string } | { readonly socket: string; readonly mode: number };
+/** Where to listen: a TCP port (on a host) or a unix socket with its mode and, optionally, the group (gid) it belongs to. */
+export type ListenOn = { readonly port: number; readonly host: string } | { readonly socket: string; readonly mode: number; readonly group?: number };
 
 /** A running server and how to stop it gracefully. */
 export interface Running {
@@ -37,7 +37,16 @@ export async function listen(app: Express, on: ListenOn): Promise<Running> {
     if ('socket' in on) server.listen(on.socket, () => resolve());
     else server.listen(on.port, on.host, () => resolve());
   });
-  if ('socket' in on) chmodSync(on.socket, on.mode);
+  if ('socket' in on) {
+    try {
+      // Group first, then the mode that lets the group in: never a moment with the mode and the wrong group.
+      if (on.group !== undefined) chownSync(on.socket, -1, on.group);
+      chmodSync(on.socket, on.mode);
+    } catch (e) {
+      server.close();
+      throw new AegirError('ERR_SERVE_FAILED', { where, problem: `the socket cannot be given to group ${on.group ?? '(unchanged)'} with mode ${on.mode.toString(8)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the user running this must be a member of that group` });
+    }
+  }
   const port = 'port' in on ? (server.address() as { port: number }).port : undefined;
   return {
     server,

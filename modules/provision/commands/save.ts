@@ -4,6 +4,7 @@ import { AegirError } from '../../../core/errors/aegir-error.js';
 import { ContextStore } from '../context/store.js';
 import { platformRootProblem } from '../context/platform-root.js';
 import type { PlatformContext, ProvisionContext, SiteProvisionContext } from '../context/types.js';
+import { Journal } from '../runner/journal.js';
 import { readFetched } from '../tasks/platform-record.js';
 import { checkName, parseContext } from '../context/validate.js';
 import { adminSecretKey } from '../service/db/mysql.js';
@@ -120,9 +121,12 @@ export const provisionSave = defineCommand({
       store.get(valid.dbServer, 'server');
       checkDomains(store, valid);
     }
-    const saved = store.save(valid);
+    // The same context again (the front end saves before every task) changes nothing; a change never lands
+    // under a running (or interrupted) task that holds the name: it would work on a context changed beneath it.
+    const same = previous !== undefined && JSON.stringify(previous) === JSON.stringify(valid);
+    const saved = same ? previous : await Journal.whileUnclaimed(homeOf(ctx), name, () => store.save(valid));
     if (type === 'server' && o['db-admin-pass'] !== undefined) new Secrets(homeOf(ctx)).set(adminSecretKey(name), o['db-admin-pass']);
-    ctx.logger.success(`${previous ? 'Updated' : 'Created'} context @${name}.`);
+    ctx.logger.success(`${same ? 'Unchanged' : previous ? 'Updated' : 'Created'} context @${name}.`);
     // People read the line above; --format=json and --backend get the context.
     return { data: saved as never, text: '' };
   },

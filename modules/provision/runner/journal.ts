@@ -130,6 +130,21 @@ export class Journal {
     }, { what: `the task claims of ${home}` });
   }
 
+  /**
+   * Run `work` while no task holds `name` (in any mode), atomically with
+   * task starts: a context is never changed under a task that depends on
+   * it (ERR_TASK_BUSY naming the holder otherwise).
+   */
+  static async whileUnclaimed<T>(home: string, name: string, work: () => T): Promise<T> {
+    mkdirSync(dirOf(home), { recursive: true, mode: 0o750 });
+    return withHostMutex(mutexOf(home), () => {
+      for (const other of allStates(home)) {
+        if (claimsOf(other.context, other.claims).some((c) => c.name === name)) throw busy(name, other);
+      }
+      return work();
+    }, { what: `the task claims of ${home}` });
+  }
+
   /** Take over an interrupted task's journal to undo or finish it; ERR_TASK_BUSY when another process took it over first. */
   static async adopt(home: string, interrupted: JournalState): Promise<Journal> {
     return withHostMutex(mutexOf(home), () => {

@@ -1,7 +1,7 @@
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import type { Kernel } from '../../../core/kernel/kernel.js';
 import type { ServerContext } from '../context/types.js';
-import type { AppService, DbService, HttpService, ServiceImplementation } from './types.js';
+import type { AppService, DbService, HttpService, ServiceEnv, ServiceImplementation, UpstreamAccess } from './types.js';
 
 type ByKind = { db: DbService; http: HttpService; app: AppService };
 
@@ -26,4 +26,10 @@ export function serviceOf<K extends keyof ByKind>(kernel: Kernel, server: Server
   const impl = impls.get(`${kind}/${cfg.type}`);
   if (!impl) throw new AegirError('ERR_SERVICE_UNKNOWN', { server: server.name, service: kind, type: cfg.type, available });
   return impl as ByKind[K];
+}
+
+/** Who must reach the app sockets of a server: what its http service says (owner only when it has none). */
+export function upstreamAccessOf(kernel: Kernel, env: ServiceEnv): UpstreamAccess | undefined {
+  const http = env.server.services.http;
+  return http ? serviceOf(kernel, env.server, 'http').upstreamAccess({ ...env, config: http }) : undefined;
 }

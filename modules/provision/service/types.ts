@@ -17,6 +17,21 @@ export interface ServiceEnv {
   readonly home: string;
   /** The back end's own command line (bin/aegir of its codebase), for processes it starts (the proxy). */
   readonly aegirBin: string;
+  /** For app services: who must reach their sockets (the server's web server, see UpstreamAccess); owner only when unset. */
+  readonly upstreamAccess?: UpstreamAccess | undefined;
+}
+
+/**
+ * Who must reach the unix sockets of a server's app processes: its web
+ * server, and nobody else (a socket any local user can open is a way
+ * around the web server, to a disabled site or any other). `mode` is the
+ * socket's; with `group` (or the primary group of `user`) the socket is
+ * given to that group, which the back end's user must be a member of.
+ */
+export interface UpstreamAccess {
+  readonly mode: number;
+  readonly group?: string | undefined;
+  readonly user?: string | undefined;
 }
 
 /** Where a platform's app process listens, for web servers to proxy to. */
@@ -57,6 +72,8 @@ export interface HttpService {
   hasSite(env: ServiceEnv, site: SiteProvisionContext): Promise<boolean>;
   /** The address where requests with a site's Host header reach this web server (for verify and tests). */
   endpoint(env: ServiceEnv): { readonly host: string; readonly port: number };
+  /** Who of this web server must reach the app sockets (its workers' user or group). */
+  upstreamAccess(env: ServiceEnv): UpstreamAccess;
 }
 
 /** An app service implementation: keeps a platform's `aegir serve` running. */

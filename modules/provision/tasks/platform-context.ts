@@ -1,7 +1,7 @@
 import type { PlatformContext, ServerContext } from '../context/types.js';
 import type { Executor } from '../executor/types.js';
 import type { TaskContextBase } from '../runner/context.js';
-import { serviceOf } from '../service/registry.js';
+import { serviceOf, upstreamAccessOf } from '../service/registry.js';
 import type { AppService, ServiceEnv } from '../service/types.js';
 
 /** What a platform task's steps share. */
@@ -24,10 +24,8 @@ export interface PlatformInfo {
 export function platformApp(ctx: PlatformTaskContext): { impl: AppService; env: ServiceEnv } | undefined {
   const config = ctx.server.services.app;
   if (!config) return undefined;
-  return {
-    impl: serviceOf(ctx.kernel, ctx.server, 'app'),
-    env: { server: ctx.server, config, exec: ctx.exec, logger: ctx.logger, contexts: ctx.contexts, secrets: ctx.secrets, home: ctx.home, aegirBin: ctx.aegirBin },
-  };
+  const env: ServiceEnv = { server: ctx.server, config, exec: ctx.exec, logger: ctx.logger, contexts: ctx.contexts, secrets: ctx.secrets, home: ctx.home, aegirBin: ctx.aegirBin };
+  return { impl: serviceOf(ctx.kernel, ctx.server, 'app'), env: { ...env, upstreamAccess: upstreamAccessOf(ctx.kernel, env) } };
 }
 
 /** Run the platform's own command line on its server, in its root. */

@@ -1,6 +1,6 @@
 import type { PlatformContext, ServerContext, SiteProvisionContext } from '../context/types.js';
 import type { ExecOptions, ExecResult, Executor } from '../executor/types.js';
-import { serviceOf } from '../service/registry.js';
+import { serviceOf, upstreamAccessOf } from '../service/registry.js';
 import type { AppService, DbService, HttpService, ServiceEnv } from '../service/types.js';
 import type { Claim } from '../runner/claims.js';
 import type { TaskContextBase } from '../runner/context.js';
@@ -22,11 +22,9 @@ export function service<K extends 'db' | 'http' | 'app'>(ctx: SiteTaskContext, s
   env: ServiceEnv;
 } {
   const impl = serviceOf(ctx.kernel, server, kind);
-  const exec = server.name === ctx.dbServer.name ? ctx.dbExec : ctx.appExec;
-  return {
-    impl,
-    env: { server, config: server.services[kind]!, exec, logger: ctx.logger, contexts: ctx.contexts, secrets: ctx.secrets, home: ctx.home, aegirBin: ctx.aegirBin },
-  };
+  const exec = server.name === ctx.appServer.name ? ctx.appExec : ctx.dbExec;
+  const env: ServiceEnv = { server, config: server.services[kind]!, exec, logger: ctx.logger, contexts: ctx.contexts, secrets: ctx.secrets, home: ctx.home, aegirBin: ctx.aegirBin };
+  return { impl, env: kind === 'app' ? { ...env, upstreamAccess: upstreamAccessOf(ctx.kernel, env) } : env };
 }
 
 /** Host name the app server's processes use to reach the db server ("localhost" when they are one machine). */

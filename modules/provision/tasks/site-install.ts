@@ -147,6 +147,8 @@ export const installTask = defineTask({
   examples: ['aegir @example.com provision-install'],
   steps: installSteps,
   claims: siteClaims,
+  // What the check refuses with its own code: nothing was changed yet.
+  refusals: ['ERR_PROFILE_MISSING', 'ERR_SITE_DIR_EXISTS', 'ERR_CONTEXT_INVALID'],
   result(ctx, elapsedMs) {
     ctx.logger.success(`Installed ${ctx.site.name} on @${ctx.platform.name} in ${(elapsedMs / 1000).toFixed(1)} s.`);
     return { data: { site: ctx.site.name, platform: ctx.platform.name, elapsedMs } };

@@ -28,6 +28,17 @@ async function removeSqliteFiles(t: SiteTaskContext, dir: string): Promise<boole
   return removed;
 }
 
+/**
+ * A new working folder (mode 0700) for a move on the server of `t`: under
+ * the Aegir home's work/ on this machine, beside the backups, in /tmp on a
+ * server reached over SSH.
+ */
+async function workFolder(t: SiteTaskContext): Promise<string> {
+  const base = t.appExec.local ? `${t.home}/work` : '/tmp';
+  if (t.appExec.local) await t.appExec.mkdir(base, 0o700);
+  return (await t.appExec.run(['mktemp', '-d', `${base}/aegir-move-XXXXXXXX`])).stdout.trim();
+}
+
 /** The new database's secret: under the new name, or beside the old one (`.next`) when the name stays. */
 const nextSecret = (ctx: SiteTaskContext, t: SiteTaskContext): string => `${siteDbSecret(t.site.name)}${t.site.name === ctx.site.name ? '.next' : ''}`;
 
@@ -66,7 +77,7 @@ async function copy(ctx: SiteTaskContext): Promise<void> {
   if (!changesServer(ctx, t)) {
     await syncFolder(ctx.appExec, siteDirOf(ctx), siteDirOf(t));
   } else {
-    const work = (await t.appExec.run(['mktemp', '-d', '/tmp/aegir-move-XXXXXXXX'])).stdout.trim();
+    const work = await workFolder(t);
     noteMove(ctx, { targetWork: work });
     // One stream from server to server: the folder and the dump, through the back end.
     await pipeBetween(
@@ -229,6 +240,9 @@ function checkMoveOptions(ctx: SiteTaskContext, clone: boolean): void {
   ctx.contexts.get(t.dbServer, 'server');
 }
 
+/** What a move's check refuses with its own code (nothing was changed yet). */
+const MOVE_REFUSALS = ['ERR_PATH_INVALID', 'ERR_SITE_EXISTS', 'ERR_SITE_DIR_EXISTS', 'ERR_PROFILE_MISSING', 'ERR_CONTEXT_INVALID'] as const;
+
 const MOVE_OPTIONS = {
   platform: { type: 'string', description: 'Target platform context', valueName: '@PLATFORM' },
   'db-server': { type: 'string', description: 'Target database server context', valueName: '@SERVER' },
@@ -245,7 +259,7 @@ export const migrateTask = defineTask({
   examples: ['aegir @example.com provision-migrate --platform=@platform_new'],
   steps: moveSteps(false),
   claims: moveClaims,
-  refusals: ['ERR_PATH_INVALID'],
+  refusals: MOVE_REFUSALS,
   prepare: (ctx) => checkMoveOptions(ctx, false),
   result(ctx) {
     const down = unavailableMs(ctx);
@@ -264,7 +278,7 @@ export const cloneTask = defineTask({
   options: { ...MOVE_OPTIONS, 'new-name': { type: 'string', description: 'Domain of the clone', valueName: 'DOMAIN', required: true } },
   steps: moveSteps(true),
   claims: moveClaims,
-  refusals: ['ERR_PATH_INVALID'],
+  refusals: MOVE_REFUSALS,
   prepare: (ctx) => checkMoveOptions(ctx, true),
   result(ctx) {
     const name = chooseTarget(ctx).name;
@@ -299,7 +313,7 @@ export function moveSteps(clone: boolean): readonly WeightedStep<SiteTaskContext
         title: 'Dump the site\'s database',
         async run(ctx) {
           const t = await targetOf(ctx);
-          const dir = (await ctx.appExec.run(['mktemp', '-d', '/tmp/aegir-move-XXXXXXXX'])).stdout.trim();
+          const dir = await workFolder(ctx);
           noteMove(ctx, { workDir: dir });
           // SQL speaks one driver's dialect; between SQLite and MySQL the dump is the portable one.
           const portable = dbType(ctx) !== dbType(t) ? ['--portable'] : [];

@@ -62,6 +62,7 @@ export const siteVerifyTask = defineTask({
   description: 'A site: check it is installed, write its virtual host and alias again, check it is served.',
   steps: verifySteps,
   claims: siteClaims,
+  refusals: ['ERR_SITE_NOT_INSTALLED'],
   result(ctx) {
     ctx.logger.success(`@${ctx.site.name} verified.`);
     return { data: { site: ctx.site.name, served: 'yes' } };

@@ -16,9 +16,10 @@ export const serve = defineCommand({
       validate: (v: string) => (/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/.test(v) ? undefined : 'give IP addresses or CIDR ranges separated by commas'),
     },
     'socket-mode': { type: 'string', description: 'Permissions of the socket (octal)', default: '660', validate: (v: string) => (/^[0-7]{3}$/.test(v) ? undefined : 'three octal digits such as 660') },
+    'socket-group': { type: 'string', description: 'Group (numeric id) the socket belongs to: the web server\'s, so that only it and this user reach the sites', valueName: 'GID', validate: (v: string) => (/^\d{1,10}$/.test(v) ? undefined : 'give the numeric group id (getent group NAME)') },
   },
   bootstrap: 'root',
-  examples: ['aegir serve --port=8080', 'aegir serve --socket=/run/aegir/platform.sock --socket-mode=666'],
+  examples: ['aegir serve --port=8080', 'aegir serve --socket=/run/aegir/platform.sock --socket-mode=660 --socket-group=33'],
   async run(ctx) {
     // The command line may have booted one site; the server keeps its own pool.
     await ctx.site?.close();
@@ -28,7 +29,10 @@ export const serve = defineCommand({
     const trustProxy = ctx.options['trust-proxy']?.split(',');
     const { app, pool } = createApp({ codebase: ctx.codebase, logger: ctx.logger, ...(trustProxy ? { trustProxy } : {}) });
     const socket = ctx.options.socket;
-    const running = await listen(app, socket ? { socket, mode: parseInt(ctx.options['socket-mode'], 8) } : { port: ctx.options.port, host: ctx.options.host });
+    const group = ctx.options['socket-group'];
+    const running = await listen(app, socket
+      ? { socket, mode: parseInt(ctx.options['socket-mode'], 8), ...(group !== undefined ? { group: Number(group) } : {}) }
+      : { port: ctx.options.port, host: ctx.options.host });
     ctx.logger.success(`Serving the sites of ${ctx.codebase.root} at ${running.where}. Stop with Ctrl-C.`);
     const sites = readdirSync(join(ctx.codebase.root, 'sites')).filter((d) => d !== 'all' && ctx.codebase.hasSettings(d)).sort();
     if (sites.length) ctx.logger.info(`Sites: ${sites.join(', ')}.`);

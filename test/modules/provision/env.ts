@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +24,34 @@ export interface ProvisionEnv {
   readonly driver: Driver;
   /** Run `aegir` in process with this env's AEGIR_HOME (and extra env). */
   aegir(argv: readonly string[], env?: Record<string, string>): Promise<CliRun>;
+  /** Run bin/aegir in a process of its own (for tasks run together, killed or cancelled). */
+  spawn(argv: readonly string[], env?: Record<string, string>): Spawned;
   /** GET / of a domain through the proxy: its status. */
   status(domain: string): Promise<number>;
   stop(): Promise<void>;
 }
 
+/** A command line running in a process of its own. */
+export interface Spawned {
+  readonly child: ChildProcess;
+  /** Resolves when it ended: exit code or signal, what it printed, and the error code of its --backend result line if any. */
+  readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error: string | undefined }>;
+}
+
+/** The error code in the last --backend line of a command's output. */
+export function backendError(stdout: string): string | undefined {
+  const last = stdout.trim().split('\n').at(-1);
+  try {
+    return (JSON.parse(last ?? '') as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function provisionEnv(driver: Driver, opts: {
   app?: 'builtin' | 'supervisord';
+  /** Fixture modules (test/fixtures/modules) to add to the back end's codebase, such as a contrib task module. */
+  modules?: readonly string[];
   /** Another web server than the built-in proxy: its type, settings, and the port it answers on. */
   http?: { type: string; settings: Readonly<Record<string, string | number | boolean | undefined>>; port: number; runDir: string };
 } = {}): Promise<ProvisionEnv> {
@@ -37,6 +59,7 @@ export async function provisionEnv(driver: Driver, opts: {
   const backend = makeCodebase({ fixtures: false });
   const platform = makeCodebase({ fixtures: false });
   for (const tc of [backend, platform]) symlinkSync(join(REPO, 'bin'), join(tc.root, 'bin'));
+  for (const m of opts.modules ?? []) symlinkSync(join(REPO, 'test', 'fixtures', 'modules', m), join(backend.root, 'modules', m));
   const proxyPort = opts.http?.port ?? await freePort();
   const httpArgs = opts.http
     ? [`--http=${opts.http.type}`, `--http-settings=${Object.entries(opts.http.settings).filter(([k, v]) => k !== 'type' && v !== undefined).map(([k, v]) => `${k}=${v}`).join(',')}`]
@@ -62,8 +85,21 @@ export async function provisionEnv(driver: Driver, opts: {
     const r = await aegir(argv);
     if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
   }
+  const spawnAegir = (argv: readonly string[], env: Record<string, string> = {}): Spawned => {
+    const child = spawn(process.execPath, [join(backend.root, 'bin', 'aegir'), ...argv], {
+      cwd: backend.root, env: { ...process.env, AEGIR_HOME: home, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error: string | undefined }>((resolve) => {
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, error: backendError(stdout) }));
+    });
+    return { child, done };
+  };
   return {
-    home, backend, platform, proxyPort, driver, aegir,
+    home, backend, platform, proxyPort, driver, aegir, spawn: spawnAegir,
     async status(domain) {
       try {
         return (await getWithHost('127.0.0.1', proxyPort, domain, '/', 5000)).status;

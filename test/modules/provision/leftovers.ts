@@ -4,8 +4,7 @@
  * task that failed, was killed or was cancelled, so that a test compares
  * the two whole. It covers databases and database users (MariaDB),
  * secrets, journals, aliases, contexts, proxy routes and vhost files,
- * site and work folders on the platforms, backups, the move folders in
- * /tmp, and the processes of the tasks' commands.
+ * site folders on the platforms, backups, and the work folders of moves.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
@@ -51,8 +50,6 @@ function routes(file: string): unknown {
   return Object.fromEntries(Object.entries(sites).map(([d, s]) => [d, { aliases: s.aliases, enabled: s.enabled, upstream: s.upstream }]));
 }
 
-/** Folders the moves make in /tmp on this machine. */
-const moveFolders = (): string[] => names('/tmp').filter((n) => n.startsWith('aegir-move-'));
 
 /** Everything a site task can leave behind, for comparing before and after. */
 export async function leftovers(pe: ProvisionEnv, places: LeftoverPlaces = {}): Promise<Record<string, unknown>> {
@@ -66,7 +63,7 @@ export async function leftovers(pe: ProvisionEnv, places: LeftoverPlaces = {}): 
     backups: tree(join(home, 'backups')),
     fetched: names(join(home, 'fetched')),
     routes: routes(join(home, 'run', 'proxy-routes.json')),
-    moves: moveFolders(),
+    work: names(join(home, 'work')),
   };
   for (const root of [pe.platform.root, ...(places.platforms ?? [])]) out[`sites of ${root}`] = names(join(root, 'sites'));
   if (places.vhostDir) out.vhosts = tree(places.vhostDir);

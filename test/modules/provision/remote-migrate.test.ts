@@ -70,7 +70,8 @@ describe('provision migrate to a platform on another server (over SSH)', functio
   const slogan = async (root: string, domain: string): Promise<string> =>
     json<string>(await cli(root, [`--uri=${domain}`, 'config-get', 'system.slogan', '--format=json'], { env: { ...process.env, AEGIR_HOME: sshd.home } }));
   const platformOf = (domain: string): string => JSON.parse(readFileSync(join(sshd.home, 'contexts', `${domain}.json`), 'utf8')).platform;
-  const moveDirs = (): string[] => readdirSync('/tmp').filter((n) => n.startsWith('aegir-move-')).sort();
+  /** Work folders of moves: in the Aegir home here, in /tmp on the server reached over SSH (the same machine in this test). */
+  const moveDirs = (): string[] => [join(sshd.home, 'work'), '/tmp'].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((n) => n.startsWith('aegir-move-')).map((n) => join(d, n)) : [])).sort();
   const install = async (domain: string): Promise<void> => {
     expect((await aegir(['provision-save', `@${domain}`, '--context-type=site', '--platform=@platform_local', '--db-server=@server_master', '--profile=minimal'])).code).to.equal(0);
     const i = await aegir([`@${domain}`, 'provision-install']);

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { AegirError } from '../../../../core/errors/aegir-error.js';
 import type { PlatformContext } from '../../context/types.js';
 import type { AppService, ServiceEnv, Upstream } from '../types.js';
+import { socketArgs } from './socket-access.js';
 
 /** Folder of pid files, sockets and logs of the processes the back end runs itself. */
 export function runDir(env: ServiceEnv): string {
@@ -79,11 +80,13 @@ export const builtinApp: AppService = {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const socket = join(dir, `${platform.name}.sock`);
     const pidFile = join(dir, `${platform.name}.pid`);
-    if (runningPid(pidFile) && (await answers(socket))) return { socket };
+    const wanted = env.upstreamAccess?.mode ?? 0o600;
+    // A process whose socket has other permissions (an older setting) is started again with the right ones.
+    if (runningPid(pidFile) && (await answers(socket)) && (statSync(socket).mode & 0o777) === wanted) return { socket };
     await stopByPidFile(pidFile);
     rmSync(socket, { force: true });
     const pid = startDetached(
-      [process.execPath, join(platform.root, 'bin', 'aegir'), 'serve', `--socket=${socket}`, '--socket-mode=666', '--trust-proxy=127.0.0.1,::1'],
+      [process.execPath, join(platform.root, 'bin', 'aegir'), 'serve', `--socket=${socket}`, ...(await socketArgs(env)), '--trust-proxy=127.0.0.1,::1'],
       { cwd: platform.root, log: join(dir, `${platform.name}.log`), pidFile },
     );
     // The first start may build the platform's bundle: give it time.

@@ -3,6 +3,7 @@ import { AegirError, describe } from '../../../../core/errors/aegir-error.js';
 import { isSafePath } from '../../context/validate.js';
 import type { PlatformContext } from '../../context/types.js';
 import type { AppService, ServiceEnv, Upstream } from '../types.js';
+import { socketArgs } from './socket-access.js';
 
 /** The folder where this service keeps supervisord's config, socket, programs and logs on the server. */
 function runDirOf(env: ServiceEnv): string {
@@ -40,12 +41,12 @@ function mainConfig(dir: string): string {
   ].join('\n');
 }
 
-function programConfig(dir: string, node: string, platform: PlatformContext): string {
+function programConfig(dir: string, node: string, platform: PlatformContext, socket: readonly string[]): string {
   const name = programOf(platform);
   return [
     '; Written by Aegir for one platform. Changes are overwritten.',
     `[program:${name}]`,
-    `command=${node} ${platform.root}/bin/aegir serve --socket=${dir}/${name}.sock --socket-mode=666 --trust-proxy=127.0.0.1,::1`,
+    `command=${node} ${platform.root}/bin/aegir serve --socket=${dir}/${name}.sock ${socket.join(' ')} --trust-proxy=127.0.0.1,::1`,
     `directory=${platform.root}`,
     'autostart=true', 'autorestart=true', 'startsecs=1', 'startretries=5', 'stopsignal=TERM', 'stopwaitsecs=15',
     'redirect_stderr=true', `stdout_logfile=${dir}/${name}.log`, 'environment=NO_COLOR="1"', '',
@@ -89,7 +90,7 @@ export const supervisordApp: AppService = {
     const program = programOf(platform);
     const socket = `${dir}/${program}.sock`;
     await env.exec.mkdir(join(dir, 'programs'), 0o755);
-    await env.exec.writeFile(join(dir, 'programs', `${program}.conf`), programConfig(dir, node, platform), 0o640);
+    await env.exec.writeFile(join(dir, 'programs', `${program}.conf`), programConfig(dir, node, platform, await socketArgs(env)), 0o640);
     await ctl(env, 'update', program);
     if (!/RUNNING/.test(await state(env, program))) await ctl(env, 'start', program).catch(() => undefined);
     const until = Date.now() + 60_000;

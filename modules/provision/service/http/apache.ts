@@ -104,6 +104,7 @@ const driver: WebServerDriver = {
   product: 'Apache',
   install: 'apt-get install --no-install-recommends apache2',
   defaults: { binary: '/usr/sbin/apache2', pidName: 'apache2.pid', user: 'www-data', group: 'www-data' },
+  workerUser: 'www-data',
   minVersion: [2, 4],
   versionCommand: (s) => [s.binary, '-v'],
   parseVersion: (out) => /Apache\/(\d+\.\d+(?:\.\d+)?)/.exec(out)?.[1],

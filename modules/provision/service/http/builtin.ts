@@ -122,4 +122,6 @@ export const builtinHttp: HttpService = {
     return site.name in readRoutes(routesFile(env)).sites;
   },
   endpoint: (env) => ({ host: '127.0.0.1', port: port(env) }),
+  // The proxy is the back end's own process: the sockets need no one else.
+  upstreamAccess: () => ({ mode: 0o600 }),
 };

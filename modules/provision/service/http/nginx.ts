@@ -106,6 +106,8 @@ const driver: WebServerDriver = {
   product: 'nginx',
   install: 'apt-get install --no-install-recommends nginx',
   defaults: { binary: '/usr/sbin/nginx', pidName: 'nginx.pid' },
+  // nginx's own default when it starts as root without a user directive.
+  workerUser: 'nobody',
   minVersion: [1, 18],
   versionCommand: (s) => [s.binary, '-v'],
   parseVersion: (out) => /nginx\/(\d+\.\d+(?:\.\d+)?)/.exec(out)?.[1],

@@ -18,6 +18,8 @@ export interface WebServerDriver {
   /** How to install it, for messages. */
   readonly install: string;
   readonly defaults: SettingDefaults;
+  /** The user its workers run as when started as root and no `user` is set (the sockets are given to its primary group). */
+  readonly workerUser: string;
   /** Oldest supported version as [major, minor]. */
   readonly minVersion: readonly [number, number];
   versionCommand(s: WebSettings): string[];
@@ -228,6 +230,10 @@ export function webServerService(d: WebServerDriver): HttpService {
     },
     endpoint(env) {
       return { host: '127.0.0.1', port: settings(env).port };
+    },
+    upstreamAccess(env) {
+      const s = settings(env);
+      return { mode: 0o660, group: s.group, user: s.user ?? d.workerUser };
     },
   };
 }
