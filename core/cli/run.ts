@@ -49,12 +49,17 @@ export async function runCli(argv: readonly string[], io: CliIo, defaultRoot: st
 
     const alias = global.alias ? resolveAlias(global.alias, io.env) : undefined;
     const uri = global.uri ?? alias?.uri;
-    const codebase = chooseCodebase(global.root ?? alias?.root, io.cwd, defaultRoot, importer);
+    // A backend command (provision's) works on a named context from the codebase it was run in:
+    // @name names the context, and a site alias's root must not swap the back end for the site's platform.
+    const own = chooseCodebase(global.root, io.cwd, defaultRoot, importer);
+    const ownKernel = await backendKernel(own);
+    const ownCommand = commandRegistry(ownKernel).get(commandName);
+    const useOwn = ownCommand?.definition.bootstrap === 'backend' || global.root !== undefined || alias?.root === undefined || alias.root === own.root;
+    const codebase = useOwn ? own : chooseCodebase(alias.root, io.cwd, defaultRoot, importer);
     // Commands of the required and global modules exist without any site.
-    const cliKernel = await backendKernel(codebase);
+    const cliKernel = useOwn ? ownKernel : await backendKernel(codebase);
     const backend = commandRegistry(cliKernel);
 
-    // A backend command (provision's) works on a named context, not on a site of this codebase.
     const backendCommand = backend.get(commandName);
     if (backendCommand?.definition.bootstrap === 'backend') {
       if (global.help) {

@@ -107,20 +107,20 @@ export async function hashFiles(exec: Executor, root: string, paths: readonly st
  * moves). Links inside the folder are fine.
  */
 export function unsafeEntry(e: TreeEntry): string | undefined {
-  if (e.type === 'other') return `${e.path} is not a file, folder or symlink`;
+  if (e.type === 'other') return 'is not a file, folder or symlink';
   if (e.type !== 'link') return undefined;
   const target = e.link ?? '';
-  if (target.startsWith('/')) return `${e.path} is a symlink to the absolute path ${target.slice(0, 200)}`;
+  if (target.startsWith('/')) return `is a symlink to the absolute path ${target.slice(0, 200)}`;
   const resolved = posix.normalize(posix.join(posix.dirname(e.path), target));
-  if (resolved === '..' || resolved.startsWith('../')) return `${e.path} is a symlink out of the site's folder (to ${target.slice(0, 200)})`;
+  if (resolved === '..' || resolved.startsWith('../')) return `is a symlink out of the site's folder (to ${target.slice(0, 200)})`;
   return undefined;
 }
 
-/** The first unsafe entry of a tree (see unsafeEntry), as a problem text. */
+/** The first unsafe entry of a tree (see unsafeEntry), as a problem text that starts with its path. */
 export function firstUnsafe(entries: readonly TreeEntry[]): string | undefined {
   for (const e of entries) {
     const p = unsafeEntry(e);
-    if (p) return p;
+    if (p) return `${e.path} ${p}`;
   }
   return undefined;
 }

@@ -42,8 +42,8 @@ export async function checkBackup(exec: Executor, file: string, staging: string,
   for (const e of found) {
     if (e.type === 'other') bad(`member ${e.path} is not a file, folder or symlink`);
     // Relative to the site folder (site/ in the archive): a link out of it would be served or read once restored.
-    const unsafe = e.path.startsWith('site/') ? unsafeEntry({ ...e, path: e.path.slice(5) }) : e.type === 'link' ? `${e.path} is a symlink` : undefined;
-    if (unsafe) bad(`member ${unsafe}: a backup may hold links inside the site's folder only`);
+    const unsafe = e.path.startsWith('site/') ? unsafeEntry({ ...e, path: e.path.slice(5) }) : e.type === 'link' ? 'is a symlink' : undefined;
+    if (unsafe) bad(`member ${e.path} ${unsafe}: a backup may hold links inside the site's folder only`);
     if (!manifest.members.some((m) => m.path === e.path)) bad(`member ${e.path} is not in the manifest`);
   }
   const files: string[] = [];

@@ -4,26 +4,15 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { json, show } from '../../cli/run-helper.js';
 import { makeCodebase, REPO, type TestCodebase } from '../../harness/codebase.js';
+import { codebaseRepo } from './git-codebase.js';
 import { provisionEnv, type ProvisionEnv } from './env.js';
 import { leftovers } from './leftovers.js';
 
-/** A git repository holding a codebase (its folders as symlinks into this repository). */
-export function codebaseRepo(): string {
-  const repo = mkdtempSync(join(tmpdir(), 'aegir-git-'));
-  for (const d of ['core', 'modules', 'profiles', 'themes', 'bin', 'node_modules']) symlinkSync(join(REPO, d), join(repo, d));
-  mkdirSync(join(repo, 'sites'));
-  writeFileSync(join(repo, 'sites', '.gitkeep'), '');
-  const git = (...args: string[]): void => { execFileSync('git', ['-c', 'user.email=test@example.test', '-c', 'user.name=Test', ...args], { cwd: repo, stdio: 'ignore' }); };
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '-A');
-  git('commit', '--quiet', '-m', 'codebase');
-  return repo;
-}
 
 describe('provision hardening: platforms', function () {
   this.timeout(120_000);

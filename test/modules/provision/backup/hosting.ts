@@ -49,7 +49,8 @@ export interface Hosting {
   stop(): Promise<void>;
 }
 
-async function backendKernel(tc: TestCodebase): Promise<Kernel> {
+/** The kernel of the back end of a test codebase (its required and global modules), as bin/aegir builds it. */
+export async function backendKernel(tc: TestCodebase): Promise<Kernel> {
   const catalog = tc.codebase.modules(undefined, undefined);
   const wanted = [...catalog.values()].filter((m) => (m.manifest.required || m.manifest.global) && m.manifest.type === 'module').map((m) => m.manifest.name);
   return Kernel.create(await tc.codebase.load(catalog, orderModules(catalog, withDependencies(catalog, wanted))));
