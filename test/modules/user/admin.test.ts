@@ -123,7 +123,12 @@ describe('people, roles and permissions admin pages over HTTP (sqlite)', () => {
     expect((await c.get('/admin/people')).status).to.equal(200);
     expect((await c.get('/admin/people/permissions')).status).to.equal(403);
     expect((await c.get('/admin/people/roles')).status).to.equal(403);
-    // Without "administer permissions" the edit form offers no roles, so none can be given.
-    expect((await c.get('/user/1/edit')).body).to.not.include('name="roles"');
+    // Without "administer permissions" the edit form offers no roles, so none can be given;
+    // accounts that hold roles (user 1 above all) are not his to edit (privilege-escalation.test.ts).
+    const plain = await account(s.site, 'half-admin-target');
+    const form = await c.get(`/user/${plain}/edit`);
+    expect(form.status).to.equal(200);
+    expect(form.body).to.not.include('name="roles"');
+    expect((await c.get('/user/1/edit')).status).to.equal(403);
   });
 });
