@@ -163,13 +163,16 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     result = { kind: 'page', title: errorTitle(status), content: template('error', { status, message, login }), status };
   }
 
-  const cookieValue = await session.save();
-  if (cookieValue !== undefined) {
+  /** Persist the session and send its cookie when it changed (a page saves twice: before and after rendering). */
+  const saveSession = async (): Promise<void> => {
+    const cookieValue = await session.save();
+    if (cookieValue === undefined || res.headersSent) return;
     res.append('Set-Cookie', cookie.serialize(cookieName, cookieValue ?? '', {
       httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure,
       maxAge: cookieValue === null ? 0 : Math.floor(SESSION_IDLE_MS / 1000),
     }));
-  }
+  };
+  await saveSession();
   timing(res);
   if (result.kind === 'done') return;
   if (result.kind === 'redirect') {
@@ -191,7 +194,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
       status,
     });
     // Messages shown now must not show again.
-    await session.save();
+    await saveSession();
     res.status(status).type('html').send(html);
   }
   logger.info(`${site.name} ${req.method} ${logPath(req, route, rawParams)} ${res.statusCode} ${elapsed(res)} ms`);
