@@ -11,7 +11,7 @@ import type { Renderable } from '../theme/renderable.js';
 import { checkAccess } from './access.js';
 import { engineFor, menus, renderPage, tabs } from './page.js';
 import { routeTable, type RegisteredRoute } from './routes.js';
-import { securityHeaders } from './security-headers.js';
+import { cacheHeaders, securityHeaders } from './security-headers.js';
 import { Session, SESSION_IDLE_MS } from './session.js';
 import { isNoSite, SitePool } from './site-pool.js';
 import { ANONYMOUS, HttpError, type Account, type HandlerResult, type RequestContext } from './types.js';
@@ -175,6 +175,9 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
   await saveSession();
   timing(res);
   if (result.kind === 'done') return;
+  // Whether the answer depends on the session; a page may still mint a token while it renders (checked again below).
+  const sessionBound = (): boolean => !account.anonymous || session.active || res.getHeader('Set-Cookie') !== undefined;
+  cacheHeaders(res, sessionBound());
   if (result.kind === 'redirect') {
     res.redirect(result.status ?? 303, safeRedirect(result.to));
   } else if (result.kind === 'json') {
@@ -195,6 +198,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     });
     // Messages shown now must not show again.
     await saveSession();
+    cacheHeaders(res, sessionBound());
     res.status(status).type('html').send(html);
   }
   logger.info(`${site.name} ${req.method} ${logPath(req, route, rawParams)} ${res.statusCode} ${elapsed(res)} ms`);
