@@ -74,6 +74,7 @@ export const catalogue = define({
   ERR_ROUTE_INVALID: (f) => `Route "${f.route}" of module "${f.module}" is invalid: ${f.problem}.`,
   ERR_ROUTE_DUPLICATE: (f) => `Route ${f.what} is declared by both ${f.first} and ${f.second}.`,
   ERR_SERVE_FAILED: (f) => `Cannot serve on ${f.where}: ${f.problem}.`,
+  ERR_HOST_INVALID: (f) => `The Host header "${f.host}" is not a valid host name: ${f.problem}. Ask for the site by its name, such as example.com or example.com:8080.`,
 
   // Users and roles.
   ERR_ROLE_INVALID: (f) => `"${f.role}" is not a valid role name: use lower case letters, digits and "_".`,

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import * as cookie from 'cookie';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createHash } from 'node:crypto';
-import { isAegirError } from '../errors/aegir-error.js';
+import { AegirError, isAegirError } from '../errors/aegir-error.js';
+import { hostHeaderProblem } from '../settings/uri.js';
 import type { Logger } from '../logger/logger.js';
 import type { Codebase } from '../site/codebase.js';
 import type { Site } from '../site/site.js';
@@ -85,12 +86,22 @@ function plain(res: Response, status: number, text: string): void {
   res.status(status).type('text/plain; charset=utf-8').send(`${text}\n`);
 }
 
+/** A plain-text error page that names its catalogue code (for people reporting it, and for tests). */
+function coded(res: Response, status: number, e: AegirError): void {
+  plain(res, status, `${e.message}\n(error code ${e.code})`);
+}
+
 async function serve(req: Request, res: Response, codebase: Codebase, pool: SitePool, logger: Logger): Promise<void> {
+  const host = req.headers.host ?? '';
+  // An empty Host (HTTP/1.0) means the default site; a malformed one is a 400 that says what is wrong.
+  const problem = host === '' ? undefined : hostHeaderProblem(host);
+  if (problem) return coded(res, 400, new AegirError('ERR_HOST_INVALID', { host: host.slice(0, 100), problem }));
   let site: Site;
   try {
-    site = await pool.get(codebase.chooseSite(req.headers.host ?? '').name);
+    site = await pool.get(codebase.chooseSite(host).name);
   } catch (e) {
-    if (isNoSite(e)) return plain(res, isAegirError(e) && e.code === 'ERR_URI_INVALID' ? 400 : 404, 'No site is installed at this address.');
+    if (isAegirError(e) && e.code === 'ERR_URI_INVALID') return coded(res, 400, new AegirError('ERR_HOST_INVALID', { host: host.slice(0, 100), problem: String(e.facts.problem) }));
+    if (isNoSite(e)) return plain(res, 404, 'No site is installed at this address.');
     throw e;
   }
   // Public files of this site only.
