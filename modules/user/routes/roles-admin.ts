@@ -92,7 +92,7 @@ export const roleRoutes: RouteDefinition[] = [
             rows: declared.map((p) => ({
               value: p.name, label: p.title, group: p.module,
               ...(p.description ? { description: p.description } : {}),
-              ...(p.restricted ? { warning: 'Restricted: give to trusted roles only' } : {}),
+              ...(p.restricted ? { warning: 'Restricted' } : {}),
             })),
             default: Object.fromEntries(roles.map((r) => [r.rid, declared.map((p) => p.name).filter((n) => granted.get(r.rid)?.has(n))])),
           },
