@@ -10,7 +10,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { mintToken } from '../core/http/session-token.js';
 import { childEnv, copyCodebase, fmt, isMain, machine, median, printFigures, REPO, type Figure } from './util.js';
 
 const NODES = 10_000;
@@ -70,8 +72,8 @@ async function throughput(base: string, host: string, path: string, clients: num
   return done / seconds;
 }
 
-function seed(dbFile: string): string {
-  const db = new Database(dbFile);
+function seed(siteDir: string): string {
+  const db = new Database(join(siteDir, 'private', 'site.sqlite'));
   const now = Date.now();
   const insert = db.prepare('INSERT INTO node (type, title, uid, status, promote, sticky, created, changed, data) VALUES (?, ?, 1, 1, 1, 0, ?, ?, ?)');
   db.transaction(() => {
@@ -80,8 +82,9 @@ function seed(dbFile: string): string {
         JSON.stringify(i % 3 ? { body: `Body of node ${i}. `.repeat(20), tags: 'bench' } : { body: `Body of page ${i}. `.repeat(20) }));
     }
   })();
-  // A session for user 1, as the browser would hold after logging in.
-  const token = randomBytes(32).toString('base64url');
+  // A session for user 1, as the browser would hold after logging in (a token the site can check).
+  const { hashSalt } = JSON.parse(readFileSync(join(siteDir, 'settings.json'), 'utf8')) as { hashSalt: string };
+  const token = mintToken(hashSalt);
   db.prepare('INSERT INTO core_sessions (sid, uid, data, created, accessed, expires) VALUES (?, 1, ?, ?, ?, ?)')
     .run(createHash('sha256').update(token).digest('hex'), '{}', now, now, now + 86_400_000);
   db.close();
@@ -95,7 +98,7 @@ export async function main(): Promise<Figure[]> {
   const children: ChildProcess[] = [];
   try {
     await copy.aegir(['site-install', 'standard', '--uri=web.test', '-q']);
-    const cookie = seed(join(copy.root, 'sites', 'web.test', 'private', 'site.sqlite'));
+    const cookie = seed(join(copy.root, 'sites', 'web.test'));
     const app = await start([join(copy.root, 'bin', 'aegir'), 'serve', '--port=0'], copy.root);
     children.push(app.child);
     let k = 0;

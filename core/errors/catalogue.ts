@@ -74,12 +74,15 @@ export const catalogue = define({
   ERR_ROUTE_INVALID: (f) => `Route "${f.route}" of module "${f.module}" is invalid: ${f.problem}.`,
   ERR_ROUTE_DUPLICATE: (f) => `Route ${f.what} is declared by both ${f.first} and ${f.second}.`,
   ERR_SERVE_FAILED: (f) => `Cannot serve on ${f.where}: ${f.problem}.`,
+  ERR_HOST_INVALID: (f) => `The Host header "${f.host}" is not a valid host name: ${f.problem}. Ask for the site by its name, such as example.com or example.com:8080.`,
 
   // Users and roles.
   ERR_ROLE_INVALID: (f) => `"${f.role}" is not a valid role name: use lower case letters, digits and "_".`,
   ERR_ROLE_UNKNOWN: (f) => `There is no role "${f.role}". List the roles on /admin/people/roles.`,
   ERR_ROLE_BUILTIN: (f) => `The built-in role "${f.role}" cannot be ${f.action}.`,
   ERR_USER_PROTECTED: (f) => `User 1 is the site administrator and cannot be ${f.action}.`,
+  ERR_USER_UNKNOWN: (f) => `There is no user ${f.uid} (the account may have been deleted meanwhile).`,
+  ERR_USER_ACCESS_DENIED: (f) => `User ${f.uid} cannot be ${f.action} by ${f.who}: it holds roles ${f.who} may not give, or it is user 1. Ask someone with "administer permissions" (or user 1).`,
 
   // Nodes.
   ERR_NODE_INVALID: (f) => `The ${f.type} node "${f.title}" cannot be saved: ${f.problems}. Correct these fields and save again.`,

@@ -1,5 +1,6 @@
 import { HttpError, page, redirect, type HandlerResult, type RequestContext } from '../http/types.js';
 import { template } from '../theme/renderable.js';
+import { gridView, type GridView } from './grid.js';
 import { defaultValues, extractValues } from './process.js';
 import type { FieldDefinition, FormDefinition, FormErrors } from './types.js';
 
@@ -50,6 +51,8 @@ export interface FieldView {
   readonly options: readonly { readonly value: string; readonly label: string; readonly selected: boolean }[];
   readonly attributes: Readonly<Record<string, string | number>>;
   readonly content: unknown;
+  /** The table of a 'grid' field. */
+  readonly grid: GridView | undefined;
 }
 
 /** The form as template variables: fields in order with values and errors, the CSRF token, the actions. */
@@ -67,14 +70,16 @@ export function renderForm(form: FormDefinition, ctx: RequestContext, values: Re
     if (f.type === 'text' && f.placeholder) attributes.placeholder = f.placeholder;
     if (f.type === 'number') { if (f.min !== undefined) attributes.min = f.min; if (f.max !== undefined) attributes.max = f.max; attributes.step = f.integer ? 1 : 'any'; }
     if (f.type === 'textarea' && f.rows) attributes.rows = f.rows;
+    const id = `edit-${form.id}-${name}`.replace(/[^a-z0-9-]/gi, '-');
     fields.push({
-      name, id: `edit-${form.id}-${name}`.replace(/[^a-z0-9-]/gi, '-'), type: f.type,
+      name, id, type: f.type,
       label: f.type === 'markup' ? '' : f.label,
       description: f.type === 'markup' ? '' : (f.description ?? ''),
       required: f.type !== 'markup' && !!f.required,
       disabled: f.type !== 'markup' && !!f.disabled,
       value, error: errors[name], options: opts, attributes,
       content: f.type === 'markup' ? ctx.render(f.content) : undefined,
+      grid: f.type === 'grid' ? gridView(f, name, id, value) : undefined,
     });
   }
   return template('form', {

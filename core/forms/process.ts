@@ -1,3 +1,4 @@
+import { gridDefault, readGrid } from './grid.js';
 import type { FieldDefinition, FieldDefinitions, FormValues } from './types.js';
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
@@ -16,6 +17,7 @@ export function defaultValues(fields: FieldDefinitions): Record<string, unknown>
     else if (f.type === 'password') out[name] = '';
     else if (f.type === 'checkbox') out[name] = f.default ?? false;
     else if (f.type === 'checkboxes') out[name] = [...(f.default ?? [])];
+    else if (f.type === 'grid') out[name] = gridDefault(f);
     else out[name] = f.default ?? (f.type === 'number' ? undefined : '');
   }
   return out;
@@ -35,8 +37,7 @@ export function extractValues(fields: FieldDefinitions, body: Readonly<Record<st
     if (f.type === 'hidden') { values[name] = f.value; continue; }
     // A disabled field cannot be changed: whatever a forged post says, it keeps its default.
     if (f.disabled) { values[name] = defaultValues({ [name]: f })[name]; continue; }
-    const raw = Object.hasOwn(body, name) ? body[name] : undefined;
-    const r = readField(f, raw);
+    const r = f.type === 'grid' ? readGrid(f, name, body) : readField(f, Object.hasOwn(body, name) ? body[name] : undefined);
     values[name] = r.value;
     if (r.error) errors[name] = r.error;
   }
@@ -49,7 +50,7 @@ function single(raw: unknown): string | undefined | null {
   return null;
 }
 
-function readField(f: Exclude<FieldDefinition, { type: 'hidden' | 'markup' }>, raw: unknown): { value: unknown; error?: string } {
+function readField(f: Exclude<FieldDefinition, { type: 'hidden' | 'markup' | 'grid' }>, raw: unknown): { value: unknown; error?: string } {
   const label = f.label;
   if (f.type === 'checkboxes') {
     const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];

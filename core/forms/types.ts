@@ -8,6 +8,17 @@ interface FieldBase {
   readonly disabled?: boolean;
 }
 
+/** One row of a checkbox grid: a choice that each column may have or not. */
+export interface GridRow {
+  readonly value: string;
+  readonly label: string;
+  readonly description?: string;
+  /** Rows with the same group are shown together under it, in order of first appearance. */
+  readonly group?: string;
+  /** Shown with the row as a caution (a permission for trusted roles only). */
+  readonly warning?: string;
+}
+
 /** A form field, typed: each type takes only the options that apply to it. */
 export type FieldDefinition =
   | (FieldBase & { readonly type: 'text'; readonly maxLength?: number; readonly pattern?: RegExp; readonly patternHint?: string; readonly default?: string; readonly autocomplete?: string; readonly placeholder?: string })
@@ -18,6 +29,19 @@ export type FieldDefinition =
   | (FieldBase & { readonly type: 'checkbox'; readonly default?: boolean })
   | (FieldBase & { readonly type: 'select' | 'radios'; readonly options: Readonly<Record<string, string>>; readonly default?: string })
   | (FieldBase & { readonly type: 'checkboxes'; readonly options: Readonly<Record<string, string>>; readonly default?: readonly string[] })
+  /**
+   * A table of checkboxes, one per row and column (permissions by roles):
+   * the value is the checked rows of each column. Each column posts as
+   * `NAME[COLUMN]`, repeated for each checked row.
+   */
+  | (FieldBase & {
+    readonly type: 'grid';
+    readonly columns: Readonly<Record<string, string>>;
+    readonly rows: readonly GridRow[];
+    /** Heading of the rows' column (Permission). */
+    readonly rowsLabel?: string;
+    readonly default?: Readonly<Record<string, readonly string[]>>;
+  })
   /** A value fixed by the server; what the browser sends for it is ignored. */
   | { readonly type: 'hidden'; readonly value: string }
   /** Content shown among the fields; takes no input. */
@@ -31,6 +55,7 @@ export type FieldValue<F> =
   F extends { type: 'checkbox' } ? boolean
   : F extends { type: 'number' } ? number | undefined
   : F extends { type: 'checkboxes' } ? string[]
+  : F extends { type: 'grid' } ? Record<string, string[]>
   : F extends { type: 'markup' } ? undefined
   : string;
 
@@ -75,6 +100,7 @@ type FieldKeys<F> =
     : F extends { type: 'password' } ? 'minLength' | 'autocomplete'
     : F extends { type: 'number' } ? 'min' | 'max' | 'integer' | 'default'
     : F extends { type: 'checkbox' } ? 'default'
+    : F extends { type: 'grid' } ? 'columns' | 'rows' | 'rowsLabel' | 'default'
     : 'options' | 'default');
 
 /** Fields whose definitions carry only the keys of their own type: an inferred literal is otherwise not checked for extra keys. */

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import * as cookie from 'cookie';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createHash } from 'node:crypto';
-import { isAegirError } from '../errors/aegir-error.js';
+import { AegirError, isAegirError } from '../errors/aegir-error.js';
+import { hostHeaderProblem } from '../settings/uri.js';
 import type { Logger } from '../logger/logger.js';
 import type { Codebase } from '../site/codebase.js';
 import type { Site } from '../site/site.js';
@@ -11,7 +12,7 @@ import type { Renderable } from '../theme/renderable.js';
 import { checkAccess } from './access.js';
 import { engineFor, menus, renderPage, tabs } from './page.js';
 import { routeTable, type RegisteredRoute } from './routes.js';
-import { securityHeaders } from './security-headers.js';
+import { cacheHeaders, securityHeaders } from './security-headers.js';
 import { Session, SESSION_IDLE_MS } from './session.js';
 import { isNoSite, SitePool } from './site-pool.js';
 import { ANONYMOUS, HttpError, type Account, type HandlerResult, type RequestContext } from './types.js';
@@ -85,12 +86,22 @@ function plain(res: Response, status: number, text: string): void {
   res.status(status).type('text/plain; charset=utf-8').send(`${text}\n`);
 }
 
+/** A plain-text error page that names its catalogue code (for people reporting it, and for tests). */
+function coded(res: Response, status: number, e: AegirError): void {
+  plain(res, status, `${e.message}\n(error code ${e.code})`);
+}
+
 async function serve(req: Request, res: Response, codebase: Codebase, pool: SitePool, logger: Logger): Promise<void> {
+  const host = req.headers.host ?? '';
+  // An empty Host (HTTP/1.0) means the default site; a malformed one is a 400 that says what is wrong.
+  const problem = host === '' ? undefined : hostHeaderProblem(host);
+  if (problem) return coded(res, 400, new AegirError('ERR_HOST_INVALID', { host: host.slice(0, 100), problem }));
   let site: Site;
   try {
-    site = await pool.get(codebase.chooseSite(req.headers.host ?? '').name);
+    site = await pool.get(codebase.chooseSite(host).name);
   } catch (e) {
-    if (isNoSite(e)) return plain(res, isAegirError(e) && e.code === 'ERR_URI_INVALID' ? 400 : 404, 'No site is installed at this address.');
+    if (isAegirError(e) && e.code === 'ERR_URI_INVALID') return coded(res, 400, new AegirError('ERR_HOST_INVALID', { host: host.slice(0, 100), problem: String(e.facts.problem) }));
+    if (isNoSite(e)) return plain(res, 404, 'No site is installed at this address.');
     throw e;
   }
   // Public files of this site only.
@@ -163,15 +174,21 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     result = { kind: 'page', title: errorTitle(status), content: template('error', { status, message, login }), status };
   }
 
-  const cookieValue = await session.save();
-  if (cookieValue !== undefined) {
+  /** Persist the session and send its cookie when it changed (a page saves twice: before and after rendering). */
+  const saveSession = async (): Promise<void> => {
+    const cookieValue = await session.save();
+    if (cookieValue === undefined || res.headersSent) return;
     res.append('Set-Cookie', cookie.serialize(cookieName, cookieValue ?? '', {
       httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure,
       maxAge: cookieValue === null ? 0 : Math.floor(SESSION_IDLE_MS / 1000),
     }));
-  }
+  };
+  await saveSession();
   timing(res);
   if (result.kind === 'done') return;
+  // Whether the answer depends on the session; a page may still mint a token while it renders (checked again below).
+  const sessionBound = (): boolean => !account.anonymous || session.active || res.getHeader('Set-Cookie') !== undefined;
+  cacheHeaders(res, sessionBound());
   if (result.kind === 'redirect') {
     res.redirect(result.status ?? 303, safeRedirect(result.to));
   } else if (result.kind === 'json') {
@@ -191,7 +208,8 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
       status,
     });
     // Messages shown now must not show again.
-    await session.save();
+    await saveSession();
+    cacheHeaders(res, sessionBound());
     res.status(status).type('html').send(html);
   }
   logger.info(`${site.name} ${req.method} ${logPath(req, route, rawParams)} ${res.statusCode} ${elapsed(res)} ms`);

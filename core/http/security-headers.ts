@@ -16,3 +16,18 @@ export function securityHeaders(req: Request, res: Response): void {
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   }
 }
+
+/**
+ * Caching headers of a page the framework made: `Vary: Cookie` on all of
+ * them (a shared cache must not hand one visitor's answer to another), and
+ * `Cache-Control: private, no-store` on every answer that depends on a
+ * session: a logged-in user's pages, and any answer that reads or sets a
+ * session cookie (a form's CSRF token is bound to it). Without it a
+ * browser's back button or a proxy may show a user's page after logout,
+ * or to someone else.
+ */
+export function cacheHeaders(res: Response, sessionBound: boolean): void {
+  if (res.headersSent) return;
+  res.vary('Cookie');
+  if (sessionBound) res.setHeader('Cache-Control', 'private, no-store');
+}

@@ -1,10 +1,12 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Json } from '../config/config-store.js';
+import { checkFormToken, formToken, hashToken, isSiteToken, mintToken } from './session-token.js';
 import type { Message } from './types.js';
 
-/** How long a session lives without a request. */
+/** How long a logged-in session lives without a request (also the cookie's lifetime). */
 export const SESSION_IDLE_MS = 14 * 24 * 3600 * 1000;
+/** How long a stored anonymous session lives without a request: it only carries a message or two to the next page. */
+export const ANONYMOUS_IDLE_MS = 3 * 3600 * 1000;
 /** How often an active session's expiry is pushed forward (at most). */
 const TOUCH_MS = 60 * 1000;
 
@@ -17,16 +19,19 @@ interface Row {
   expires: number;
 }
 
-/** The session token's hash, which is all the database keeps: a leaked table gives no live session. */
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+const idleFor = (uid: number): number => (uid > 0 ? SESSION_IDLE_MS : ANONYMOUS_IDLE_MS);
 
 /**
- * One visitor's session, loaded lazily from the `core_sessions` table. A
- * session row and cookie exist only once something is stored (a form's
- * CSRF seed, a message, a login). Logging in or out replaces the token, so
- * a token planted before login is worthless after (session fixation).
+ * One visitor's session. The cookie holds a token the site minted (see
+ * session-token.ts); the `core_sessions` table holds a row for it only
+ * while there is something to keep: a logged-in user, or data such as a
+ * message for the next page. A form's CSRF token is derived from the
+ * cookie's token alone, so showing a form to a cookieless visitor sets a
+ * cookie but stores nothing: a flood of anonymous requests cannot fill the
+ * database. An anonymous row is deleted once its data is used up, and
+ * expires after ANONYMOUS_IDLE_MS. Logging in or out replaces the token
+ * (and so every CSRF token), so a token planted before login is worthless
+ * after (session fixation).
  */
 export class Session {
   private row: Row | undefined;
@@ -41,15 +46,17 @@ export class Session {
     incomingToken: string | undefined,
     private readonly now: () => number = Date.now,
   ) {
-    this.token = incomingToken && /^[A-Za-z0-9_-]{43}$/.test(incomingToken) ? incomingToken : undefined;
+    this.token = incomingToken !== undefined && isSiteToken(hashSalt, incomingToken) ? incomingToken : undefined;
   }
 
-  /** Load the session the cookie names, if it exists and has not expired. */
+  /** Load the row of the cookie's token, if there is one and it has not expired (an expired one is removed). */
   async load(): Promise<void> {
     if (!this.token) return;
-    const row = (await this.db('core_sessions').where({ sid: hashToken(this.token) }).first()) as Row | undefined;
-    if (!row || Number(row.expires) <= this.now()) {
-      this.token = undefined;
+    const sid = hashToken(this.token);
+    const row = (await this.db('core_sessions').where({ sid }).first()) as Row | undefined;
+    if (!row) return;
+    if (Number(row.expires) <= this.now()) {
+      await this.db('core_sessions').where({ sid }).delete();
       return;
     }
     this.row = { ...row, uid: Number(row.uid), created: Number(row.created), accessed: Number(row.accessed), expires: Number(row.expires) };
@@ -59,6 +66,11 @@ export class Session {
   /** The logged-in user's id, 0 for anonymous. */
   get uid(): number {
     return this.row?.uid ?? 0;
+  }
+
+  /** Whether the visitor has a session cookie (sent with the request or set by it): the answer then depends on it. */
+  get active(): boolean {
+    return this.token !== undefined;
   }
 
   get<T extends Json>(key: string): T | undefined {
@@ -85,7 +97,7 @@ export class Session {
     return list;
   }
 
-  /** Log a user in: a new token, the old session gone, the CSRF seed renewed. */
+  /** Log a user in: a new token (so new CSRF tokens), the old row gone, only the messages kept. */
   async login(uid: number): Promise<void> {
     await this.destroyRow();
     const keep = this.data.messages;
@@ -105,36 +117,36 @@ export class Session {
     this.issued = true;
   }
 
-  /** A CSRF token for a form, bound to this session and the form's id. */
+  /** A CSRF token for a form, bound to this visitor's session token and the form's id; mints the session token if there is none. */
   csrfToken(formId: string): string {
-    let seed = this.get<string>('csrf');
-    if (!seed) {
-      seed = randomBytes(32).toString('base64url');
-      this.set('csrf', seed);
-    }
-    return createHmac('sha256', this.hashSalt).update(`${seed}:${formId}`).digest('base64url');
+    return formToken(this.hashSalt, this.ensureToken(), formId);
   }
 
   /** Whether a submitted token is this session's token for the form (constant-time). */
-  checkCsrf(formId: string, token: unknown): boolean {
-    const seed = this.get<string>('csrf');
-    if (!seed || typeof token !== 'string') return false;
-    const want = Buffer.from(createHmac('sha256', this.hashSalt).update(`${seed}:${formId}`).digest('base64url'));
-    const got = Buffer.from(token);
-    return want.length === got.length && timingSafeEqual(want, got);
+  checkCsrf(formId: string, submitted: unknown): boolean {
+    return this.token !== undefined && checkFormToken(this.hashSalt, this.token, formId, submitted);
   }
 
   /**
-   * Persist what changed. Returns the cookie to send: a new token, `null` to
-   * clear the cookie, or undefined to leave it alone.
+   * Persist what changed: a row is created once there is data to keep,
+   * updated when the data changed (or its expiry is a minute old), and, for
+   * an anonymous visitor, deleted once the data is used up. Returns the
+   * cookie to send: a new token, `null` to clear the cookie, or undefined
+   * to leave it alone.
    */
   async save(): Promise<string | null | undefined> {
     const now = this.now();
-    if (this.dirty && !this.row) await this.start(0);
-    else if (this.row && (this.dirty || now - this.row.accessed > TOUCH_MS)) {
-      const patch: Partial<Row> = { accessed: now, expires: now + SESSION_IDLE_MS };
+    const worth = Object.keys(this.data).length > 0;
+    if (!this.row) {
+      if (this.dirty && worth) await this.start(0);
+    } else if (this.row.uid === 0 && !worth) {
+      await this.destroyRow();
+      this.row = undefined;
+    } else if (this.dirty || now - this.row.accessed > TOUCH_MS) {
+      const patch: Partial<Row> = { accessed: now, expires: now + idleFor(this.row.uid) };
       if (this.dirty) patch.data = JSON.stringify(this.data);
       await this.db('core_sessions').where({ sid: this.row.sid }).update(patch);
+      this.row = { ...this.row, ...patch };
     }
     this.dirty = false;
     if (!this.issued) return undefined;
@@ -142,12 +154,21 @@ export class Session {
     return this.token ?? null;
   }
 
+  private ensureToken(): string {
+    if (!this.token) {
+      this.token = mintToken(this.hashSalt);
+      this.issued = true;
+    }
+    return this.token;
+  }
+
+  /** Store a row for the current token (minted if needed; an anonymous visitor keeps theirs, so forms already shown stay valid). */
   private async start(uid: number): Promise<void> {
     const now = this.now();
-    this.token = randomBytes(32).toString('base64url');
-    this.row = { sid: hashToken(this.token), uid, data: JSON.stringify(this.data), created: now, accessed: now, expires: now + SESSION_IDLE_MS };
-    await this.db('core_sessions').insert(this.row);
-    this.issued = true;
+    const sid = hashToken(this.ensureToken());
+    this.row = { sid, uid, data: JSON.stringify(this.data), created: now, accessed: now, expires: now + idleFor(uid) };
+    // Two requests of one visitor may both store their first value: the later one wins, neither fails.
+    await this.db('core_sessions').insert(this.row).onConflict('sid').merge();
     this.dirty = false;
   }
 

@@ -23,6 +23,32 @@ export function isHostName(host: string): boolean {
 }
 
 /**
+ * What is wrong with a Host header, in words, or undefined when it is a
+ * host name or IPv4 address with an optional port (`example.com`,
+ * `example.com:8080`; a trailing dot and any case allowed). The words name
+ * the part that is wrong, for the 400 a malformed header gets.
+ */
+export function hostHeaderProblem(value: string): string | undefined {
+  if (value.length > 260) return 'it is longer than a host name and port can be';
+  if (value.startsWith('[')) return 'addresses in brackets (IPv6) are not served here; use the site\'s host name';
+  const colon = value.indexOf(':');
+  const host = colon < 0 ? value : value.slice(0, colon);
+  const port = colon < 0 ? undefined : value.slice(colon + 1);
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)) {
+    return `"${port.slice(0, 20)}" after the ":" is not a port number from 1 to 65535`;
+  }
+  const name = host.toLowerCase().replace(/\.$/, '');
+  if (name === '') return 'the host name is empty';
+  const odd = /[^a-z0-9.-]/.exec(name);
+  if (odd) return `it contains "${odd[0]}": a host name has only letters, digits, "-" and "."`;
+  if (name.length > 253) return 'the host name is longer than 253 characters';
+  const label = name.split('.').find((l) => !LABEL.test(l));
+  if (label === '') return 'it has an empty label (two dots in a row, or a dot at the start)';
+  if (label !== undefined) return `the label "${label.slice(0, 70)}" must be 1 to 63 letters and digits, with hyphens only inside`;
+  return undefined;
+}
+
+/**
  * Parse what a user gives as --uri: `example.com`, `example.com:8080`,
  * `http://example.com/sub`, `https://www.example.com:8443/a/b`. Anything
  * else (spaces, quotes, `..`, user info, odd characters) is ERR_URI_INVALID,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RequestContext } from '../../core/http/types.js';
 import type { SiteContext } from '../../core/site/context.js';
 import { loadAccount, loadUserByName, passwordHash, recordLogin, type UserRecord } from './accounts.js';
@@ -18,11 +19,23 @@ export function clientIp(ctx: RequestContext): string {
 }
 
 /**
+ * The identifier failed logins for a name are counted under, per address:
+ * the account's id when the name is known, else a hash of the name (never
+ * the name itself: people type passwords into the name field too).
+ */
+function accountKey(user: UserRecord | undefined, name: string, ip: string): string {
+  const who = user ? String(user.uid) : `name:${createHash('sha256').update(name.toLowerCase()).digest('base64url').slice(0, 22)}`;
+  return `${who}-${ip}`;
+}
+
+/**
  * Check a name and password with login throttling: at most 50 failed
  * attempts per IP address an hour and 5 per account and address in 6 hours;
  * past either, the attempt is refused without checking the password. A
  * failure counts against both; a success clears the account's count for
- * that address. Unknown names cost the same scrypt work as known ones.
+ * that address. Unknown names are counted and refused exactly like known
+ * ones, and cost the same scrypt work, so neither the answer nor its time
+ * tells whether an account exists.
  */
 export async function authenticate(site: SiteContext, name: string, password: string, ip: string): Promise<LoginOutcome> {
   if (!(await floodAllowed(site, FAILED_LOGIN_IP, ip))) {
@@ -30,16 +43,16 @@ export async function authenticate(site: SiteContext, name: string, password: st
     return { ok: false, reason: 'throttled_ip' };
   }
   const user = await loadUserByName(site, name);
-  const userKey = user ? `${user.uid}-${ip}` : '';
-  if (user && !(await floodAllowed(site, FAILED_LOGIN_USER, userKey))) {
-    site.logger.warning(`Login refused: too many failed attempts for user ${user.uid} from ${ip}.`);
+  const userKey = accountKey(user, name, ip);
+  if (!(await floodAllowed(site, FAILED_LOGIN_USER, userKey))) {
+    site.logger.warning(`Login refused: too many failed attempts for ${user ? `user ${user.uid}` : 'an unknown name'} from ${ip}.`);
     return { ok: false, reason: 'throttled_user' };
   }
   const stored = user ? await passwordHash(site, user.uid) : DUMMY_HASH;
   const ok = (await verifyPassword(password, stored)) && user !== undefined;
   if (!ok) {
     await floodRegister(site, FAILED_LOGIN_IP, ip);
-    if (user) await floodRegister(site, FAILED_LOGIN_USER, userKey);
+    await floodRegister(site, FAILED_LOGIN_USER, userKey);
     // Never the name as typed: people type passwords into the name field too.
     site.logger.notice(`Login attempt failed for ${user ? `user ${user.uid}` : 'an unknown name'} from ${ip}.`);
     return { ok: false, reason: 'wrong' };

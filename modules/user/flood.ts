@@ -16,7 +16,7 @@ const HOUR = 3600 * 1000;
 
 /** Failed logins from one IP address: at most 50 an hour, whatever the account. */
 export const FAILED_LOGIN_IP: FloodRule = { event: 'user.failed_login_ip', threshold: 50, windowMs: HOUR };
-/** Failed logins for one account from one IP address: at most 5 in 6 hours. */
+/** Failed logins for one account (or one unknown name, counted alike) from one IP address: at most 5 in 6 hours. */
 export const FAILED_LOGIN_USER: FloodRule = { event: 'user.failed_login_user', threshold: 5, windowMs: 6 * HOUR };
 /** Password reset requests from one IP address: at most 50 an hour. */
 export const RESET_IP: FloodRule = { event: 'user.password_request_ip', threshold: 50, windowMs: HOUR };

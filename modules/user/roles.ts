@@ -98,6 +98,23 @@ export async function revokePermissions(site: SiteContext, rid: string, permissi
   await site.db('role_permissions').where({ rid }).whereIn('permission', [...new Set(permissions)]).delete();
 }
 
+/**
+ * Set which of the `managed` permissions each role of `want` has: exactly
+ * those listed (others of `managed` are revoked, permissions outside it are
+ * left alone), in one transaction, so a failure changes nothing.
+ */
+export async function setRolePermissions(site: SiteContext, managed: readonly string[], want: Readonly<Record<string, readonly string[]>>): Promise<void> {
+  await site.db.transaction(async (trx) => {
+    for (const [rid, permissions] of Object.entries(want)) {
+      if (!(await trx('roles').where({ rid }).first('rid'))) throw new AegirError('ERR_ROLE_UNKNOWN', { role: rid });
+      const keep = new Set(permissions);
+      const revoke = managed.filter((p) => !keep.has(p));
+      if (revoke.length) await trx('role_permissions').where({ rid }).whereIn('permission', revoke).delete();
+      for (const permission of keep) await trx('role_permissions').insert({ rid, permission }).onConflict(['rid', 'permission']).ignore();
+    }
+  });
+}
+
 /** Permissions of each role, by role. */
 export async function rolePermissions(site: SiteContext): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { defineCommand } from '../../../core/cli/command.js';
 import { AegirError } from '../../../core/errors/aegir-error.js';
-import { createUser, loadUserByMail, loadUserByName, nameProblem, setPassword, updateUser } from '../accounts.js';
+import { createUser, loadUserByMail, loadUserByName, nameProblem } from '../accounts.js';
+import { changeAccount, CONSOLE } from '../manage.js';
 import { addUserRole, loadRole, removeUserRole } from '../roles.js';
 import { userArgument } from './login.js';
 
@@ -45,7 +46,7 @@ export const userPassword = defineCommand({
   examples: ['aegir --uri=example.test user-password alice --password-file=-'],
   async run(ctx) {
     const user = await userArgument(ctx.site!, 'user-password', ctx.args.name as string);
-    await setPassword(ctx.site!, user.uid, ctx.options.password);
+    await changeAccount(ctx.site!, CONSOLE, user.uid, { password: ctx.options.password });
     ctx.logger.success(`Changed the password of ${user.name}.`);
     return { data: { uid: user.uid, name: user.name } };
   },
@@ -55,12 +56,12 @@ function statusCommand(name: 'user-block' | 'user-unblock', status: 0 | 1) {
   return defineCommand({
     name,
     aliases: [status ? 'uublk' : 'ublk'],
-    description: status ? 'Unblock a user.' : 'Block a user: they can no longer log in and their sessions end.',
+    description: status ? 'Unblock a user.' : 'Block a user: they can no longer log in and their sessions end. User 1 cannot be blocked.',
     arguments: nameArg,
     bootstrap: 'full',
     async run(ctx) {
       const user = await userArgument(ctx.site!, name, ctx.args.name as string);
-      await updateUser(ctx.site!, user.uid, { status });
+      await changeAccount(ctx.site!, CONSOLE, user.uid, { status });
       ctx.logger.success(`${status ? 'Unblocked' : 'Blocked'} ${user.name}.`);
       return { data: { uid: user.uid, name: user.name, status } };
     },

@@ -1,8 +1,10 @@
 import { defineForm } from '../../../core/forms/types.js';
 import type { FormErrors } from '../../../core/forms/types.js';
-import { page, redirect, type ParamLoader, type RequestContext, type RouteDefinition } from '../../../core/http/types.js';
+import { isAegirError } from '../../../core/errors/aegir-error.js';
+import { forbidden, page, redirect, type ParamLoader, type RequestContext, type RouteDefinition } from '../../../core/http/types.js';
 import { template } from '../../../core/theme/renderable.js';
-import { deleteUser, loadUser, loadUserByMail, loadUserByName, nameProblem, passwordHash, setPassword, updateUser, type UserRecord } from '../accounts.js';
+import { loadUser, loadUserByMail, loadUserByName, nameProblem, passwordHash, type UserRecord } from '../accounts.js';
+import { changeAccount, deleteAccount, mayManageAccount } from '../manage.js';
 import { verifyPassword } from '../password.js';
 import { listRoles, setUserRoles } from '../roles.js';
 import { formatTime, roleOptions } from './common.js';
@@ -16,6 +18,18 @@ export const userLoader: ParamLoader = {
 
 const target = (ctx: RequestContext): UserRecord => ctx.params.uid as UserRecord;
 const own = (ctx: RequestContext): boolean => !ctx.account.anonymous && ctx.account.uid === target(ctx).uid;
+/** Whether the request's account may change the target's password, mail, name or status (see manage.ts). */
+const manages = (ctx: RequestContext): boolean => (own(ctx) || ctx.account.hasPermission('administer users')) && mayManageAccount(ctx.account, target(ctx));
+
+/** Run a change of the account; a refusal by the rule (the roles changed since the page was shown) is a 403. */
+async function guarded(work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (e) {
+    if (isAegirError(e) && (e.code === 'ERR_USER_ACCESS_DENIED' || e.code === 'ERR_USER_PROTECTED')) forbidden(e.message);
+    throw e;
+  }
+}
 
 /** Check a new name and mail against the rules and the other accounts. */
 export async function checkIdentity(ctx: RequestContext, uid: number, v: { name?: string; mail: string }): Promise<FormErrors> {
@@ -60,7 +74,8 @@ export const accountRoutes: RouteDefinition[] = [
     params: { uid: 'user' },
     title: (ctx) => `Edit ${target(ctx).name}`,
     tab: { base: 'user.view', title: 'Edit' },
-    access: { check: (ctx) => own(ctx) || ctx.account.hasPermission('administer users') },
+    // Editing another account is taking it over (its password and mail): only accounts one may manage.
+    access: { check: manages },
     async form(ctx) {
       const u = target(ctx);
       const admin = ctx.account.hasPermission('administer users');
@@ -94,17 +109,15 @@ export const accountRoutes: RouteDefinition[] = [
         },
         async submit(v) {
           const values = v as Record<string, unknown>;
-          await updateUser(ctx.site, u.uid, {
+          await guarded(() => changeAccount(ctx.site, ctx.account, u.uid, {
             mail: v.mail,
             ...(admin ? { name: String(values.name) } : {}),
             ...(mayBlock ? { status: Number(values.status) } : {}),
-          });
+            ...(v.pass ? { password: v.pass } : {}),
+          }));
           if (assignRoles) await setUserRoles(ctx.site, u.uid, values.roles as string[]);
-          if (v.pass) {
-            await setPassword(ctx.site, u.uid, v.pass);
-            // Every session of the user ended with the old password; this one goes on with a new token.
-            if (own(ctx)) await ctx.session.login(u.uid);
-          }
+          // Every session of the user ended with the old password; this one goes on with a new token.
+          if (v.pass && own(ctx)) await ctx.session.login(u.uid);
           ctx.message('status', 'The changes have been saved.');
           return redirect(`/user/${u.uid}/edit`);
         },
@@ -117,7 +130,7 @@ export const accountRoutes: RouteDefinition[] = [
     params: { uid: 'user' },
     title: (ctx) => `Delete the account ${target(ctx).name}`,
     tab: { base: 'user.view', title: 'Delete', weight: 10 },
-    access: { check: (ctx) => target(ctx).uid !== 1 && ctx.account.hasPermission('administer users') },
+    access: { check: (ctx) => target(ctx).uid !== 1 && ctx.account.hasPermission('administer users') && mayManageAccount(ctx.account, target(ctx)) },
     form(ctx) {
       const u = target(ctx);
       return defineForm({
@@ -127,8 +140,7 @@ export const accountRoutes: RouteDefinition[] = [
         links: [{ title: 'Cancel', href: `/user/${u.uid}` }],
         fields: { confirm: { type: 'markup', content: template('user/confirm', { question: `Delete the account ${u.name}?`, note: 'This cannot be undone.' }) } },
         async submit() {
-          await ctx.site.hooks.emit('user.delete', { site: ctx.site, user: u });
-          await deleteUser(ctx.site, u.uid);
+          await guarded(() => deleteAccount(ctx.site, ctx.account, u.uid));
           ctx.site.logger.notice(`Deleted user ${u.uid}.`);
           ctx.message('status', `The account ${u.name} was deleted.`);
           return redirect(ctx.account.uid === u.uid ? '/' : '/admin/people');

@@ -6,6 +6,7 @@ import { loadUserByMail, loadUserByName, type UserRecord } from '../accounts.js'
 import { clientIp, logIn } from '../authenticate.js';
 import { floodAllowed, floodRegister, RESET_IP, RESET_USER } from '../flood.js';
 import { sendMail } from '../mail.js';
+import { mailBaseUrl } from '../mail-links.js';
 import { checkOneTimeLink, ONE_TIME_LINK_TTL_S, oneTimeLoginPath } from '../one-time.js';
 
 /** Session key marking a login by one-time link: the edit form then sets a password without the current one. */
@@ -13,19 +14,6 @@ export const PASS_RESET_KEY = 'user.pass_reset';
 
 /** What the reset form answers, whether or not the account exists: no user enumeration. */
 export const RESET_REQUESTED = 'If the account exists and is active, an e-mail with a one-time login link has been sent to its address.';
-
-/**
- * The address links in mail start with: `user.base_url` when configured,
- * else the address of this request, but only when the host chose this site
- * by name. `sites/default` answers any Host header, so trusting it there
- * would let anyone send a victim a link to their own server.
- */
-export async function mailBaseUrl(ctx: RequestContext): Promise<string | undefined> {
-  const configured = await ctx.site.config.get<string>('user.base_url');
-  if (configured && /^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(configured)) return configured.replace(/\/+$/, '');
-  if (ctx.site.name === 'default') return undefined;
-  return `${ctx.req.protocol}://${ctx.req.headers.host ?? ctx.site.name}`;
-}
 
 async function findAccount(ctx: RequestContext, given: string): Promise<UserRecord | undefined> {
   return (given.includes('@') ? await loadUserByMail(ctx.site, given) : undefined) ?? loadUserByName(ctx.site, given);
@@ -36,7 +24,7 @@ async function sendResetMail(ctx: RequestContext, user: UserRecord): Promise<voi
   if (!(await floodAllowed(site, RESET_USER, String(user.uid)))) return;
   const base = await mailBaseUrl(ctx);
   if (!base) {
-    site.logger.warning('A password reset mail was not sent: set user.base_url to the site\'s address (sites/default answers any host name).');
+    site.logger.warning('A password reset mail was not sent: set user.base_url to the site\'s address (sites/default has no address of its own).');
     return;
   }
   await floodRegister(site, RESET_USER, String(user.uid));

@@ -6,6 +6,7 @@ import { createUser } from '../accounts.js';
 import { isRoleName, listRoles, ANONYMOUS_ROLE, AUTHENTICATED_ROLE } from '../roles.js';
 import { checkIdentity } from './account.js';
 import { formatTime, roleOptions } from './common.js';
+import { mayManageAccount } from '../manage.js';
 
 /** Accounts per page of /admin/people. */
 export const PEOPLE_PAGE_SIZE = 50;
@@ -49,14 +50,19 @@ async function peoplePage(ctx: RequestContext) {
     })),
     { label: 'Status' }, { label: 'Roles' }, { label: 'Operations' },
   ];
-  const tableRows = rows.map((r) => [
-    { text: r.name, href: `/user/${r.uid}` },
-    formatTime(Number(r.created)),
-    formatTime(Number(r.login)),
-    Number(r.status) === 1 ? 'Active' : 'Blocked',
-    memberships.filter((m) => Number(m.uid) === Number(r.uid)).map((m) => labels.get(m.rid) ?? m.rid).join(', '),
-    { links: [{ title: 'Edit', href: `/user/${r.uid}/edit` }] },
-  ]);
+  const tableRows = rows.map((r) => {
+    const rids = memberships.filter((m) => Number(m.uid) === Number(r.uid)).map((m) => m.rid);
+    // Accounts holding roles this administrator may not give are listed but not offered for editing.
+    const editable = mayManageAccount(ctx.account, { uid: Number(r.uid), roles: rids });
+    return [
+      { text: r.name, href: `/user/${r.uid}` },
+      formatTime(Number(r.created)),
+      formatTime(Number(r.login)),
+      Number(r.status) === 1 ? 'Active' : 'Blocked',
+      rids.map((rid) => labels.get(rid) ?? rid).join(', '),
+      editable ? { links: [{ title: 'Edit', href: `/user/${r.uid}/edit` }] } : '',
+    ];
+  });
   return page('People', template('user/people', {
     headers, rows: tableRows, filter: l, total, pager: p,
     roleChoices: roles.filter((r) => r.rid !== ANONYMOUS_ROLE).map((r) => ({ value: r.rid, label: r.label })),

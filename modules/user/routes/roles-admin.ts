@@ -1,17 +1,14 @@
-import { defineForm, type FieldDefinition } from '../../../core/forms/types.js';
+import { defineForm } from '../../../core/forms/types.js';
 import { redirect, type ParamLoader, type RouteDefinition } from '../../../core/http/types.js';
 import { template } from '../../../core/theme/renderable.js';
 import { declaredPermissions } from '../permissions.js';
-import { createRole, deleteRole, grantPermissions, isBuiltInRole, listRoles, loadRole, revokePermissions, rolePermissions, type Role } from '../roles.js';
+import { createRole, deleteRole, isBuiltInRole, listRoles, loadRole, rolePermissions, setRolePermissions, type Role } from '../roles.js';
 
 /** `/admin/people/roles/:rid/...`: the machine name becomes the role (404 when there is none). */
 export const roleLoader: ParamLoader = {
   name: 'user_role',
   load: (value, { site }) => (/^[a-z][a-z0-9_]{0,63}$/.test(value) ? loadRole(site, value) : undefined),
 };
-
-/** Field name of a role's checkboxes on the permissions form. */
-const roleField = (rid: string): string => `role_${rid}`;
 
 /** Roles and their permissions. */
 export const roleRoutes: RouteDefinition[] = [
@@ -82,23 +79,27 @@ export const roleRoutes: RouteDefinition[] = [
       const roles = await listRoles(ctx.site);
       const declared = declaredPermissions(ctx.site.kernel);
       const granted = await rolePermissions(ctx.site);
-      const options = Object.fromEntries(declared.map((p) => [p.name, `${p.title} (${p.module})${p.restricted ? ': restricted, give to trusted roles only' : ''}`]));
-      const fields: Record<string, FieldDefinition> = {};
-      for (const r of roles) {
-        fields[roleField(r.rid)] = { type: 'checkboxes', label: r.label, options, default: declared.map((p) => p.name).filter((n) => granted.get(r.rid)?.has(n)) };
-      }
       return defineForm({
         id: 'user_admin_permissions',
         submitLabel: 'Save permissions',
-        fields,
+        fields: {
+          permissions: {
+            type: 'grid',
+            label: 'Permissions by role',
+            description: 'Each column is a role; check what its users may do. Restricted permissions are for trusted roles only.',
+            rowsLabel: 'Permission',
+            columns: Object.fromEntries(roles.map((r) => [r.rid, r.label])),
+            rows: declared.map((p) => ({
+              value: p.name, label: p.title, group: p.module,
+              ...(p.description ? { description: p.description } : {}),
+              ...(p.restricted ? { warning: 'Restricted' } : {}),
+            })),
+            default: Object.fromEntries(roles.map((r) => [r.rid, declared.map((p) => p.name).filter((n) => granted.get(r.rid)?.has(n))])),
+          },
+        },
         async submit(v) {
-          const values = v as Record<string, unknown>;
-          for (const r of roles) {
-            const want = new Set(values[roleField(r.rid)] as string[]);
-            // Only declared permissions are shown, so only they are revoked: a disabled module's grants stay.
-            await revokePermissions(ctx.site, r.rid, declared.map((p) => p.name).filter((n) => !want.has(n)));
-            await grantPermissions(ctx.site, r.rid, [...want]);
-          }
+          // Only declared permissions are shown, so only they are revoked: a disabled module's grants stay.
+          await setRolePermissions(ctx.site, declared.map((p) => p.name), Object.fromEntries(roles.map((r) => [r.rid, v.permissions[r.rid] ?? []])));
           ctx.site.logger.notice('Role permissions were changed.');
           ctx.message('status', 'The permissions were saved.');
           return redirect('/admin/people/permissions');

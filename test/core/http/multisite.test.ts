@@ -50,11 +50,25 @@ describe('multisite serving (sqlite)', () => {
     expect(await home('www.other.test')).to.equal('Site B');
   });
 
-  for (const host of ['site..test', 'evil@site.test', 'site.test/../other.test', 'exa mple.test', 'site_test', '-site.test']) {
-    it(`is a 400 for the invalid Host ${JSON.stringify(host)}`, async () => {
+  /** Invalid Host headers, with what the 400 says is wrong. */
+  const invalid: readonly [string, string][] = [
+    ['site..test', 'empty label'],
+    ['evil@site.test', 'contains "@"'],
+    ['site.test/../other.test', 'contains "/"'],
+    ['exa mple.test', 'contains " "'],
+    ['site_test', 'contains "_"'],
+    ['-site.test', 'the label "-site"'],
+    ['site.test:99999', '"99999" after the ":" is not a port number'],
+    ['site.test:8080:1', 'is not a port number'],
+    ['[::1]:8080', 'IPv6'],
+  ];
+  for (const [host, says] of invalid) {
+    it(`is a 400 that says what is wrong (ERR_HOST_INVALID) for the invalid Host ${JSON.stringify(host)}`, async () => {
       const r = await served.client(host).get('/webtest');
       expect(r.status).to.equal(400);
       expect(r.body).to.not.include('webtest-home');
+      expect(r.body).to.include('(error code ERR_HOST_INVALID)');
+      expect(r.body).to.include(`The Host header "${host}" is not a valid host name: `).and.include(says);
       expect(securityHeaderProblems(r)).to.deep.equal([]);
     });
   }

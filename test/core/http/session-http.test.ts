@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { sessionCookieName } from '../../../core/http/app.js';
+import { ANONYMOUS_IDLE_MS } from '../../../core/http/session.js';
 import { DRIVERS } from '../../harness/codebase.js';
-import { serve, type Client, type Reply, type Served, webSite, type WebSite } from './client.js';
+import { csrfToken, serve, type Client, type Reply, type Served, webSite, type WebSite } from './client.js';
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -53,8 +54,30 @@ for (const driver of DRIVERS) {
       expect(setCookies(await c.get('/webtest/form'))).to.deep.equal([]);
     });
 
+    it('session-flood: 100 cookieless GETs of a form page store no session rows; each cookie still guards its forms', async () => {
+      const visitors = Array.from({ length: 100 }, () => served.client());
+      const pages: Reply[] = [];
+      for (let i = 0; i < visitors.length; i += 10) pages.push(...await Promise.all(visitors.slice(i, i + 10).map((v) => v.get('/webtest/form'))));
+      for (const p of pages) {
+        expect(p.status).to.equal(200);
+        expect(setCookies(p), 'each visitor gets a cookie for the form token').to.have.length(1);
+      }
+      expect(await sids(), 'and the database gets nothing').to.deep.equal([]);
+      const [a, b] = visitors as [Client, Client];
+      const tokenA = csrfToken(pages[0]!.body);
+      expect((await b.post('/webtest/form', { _token: tokenA, title: 'Cross' })).status, 'a token with another cookie').to.equal(403);
+      const r = await a.post('/webtest/form', { _token: tokenA, title: 'Flood ok' });
+      expect(r.status, r.body.slice(0, 300)).to.equal(303);
+      // The message the submit left needs a row: a short-lived one, gone once the message is shown.
+      const [row] = (await ws.site.db('core_sessions').select('expires')) as { expires: number }[];
+      expect(Number(row!.expires)).to.be.at.most(Date.now() + ANONYMOUS_IDLE_MS);
+      expect((await a.get('/webtest/saved')).body).to.include('Saved the webtest form.');
+      expect(await sids()).to.deep.equal([]);
+      expect((await a.submit('/webtest/form', { title: 'Again' })).status, 'the cookie goes on working').to.equal(303);
+    });
+
     it('the database holds the sha256 of the cookie token, never the token', async () => {
-      await c.get('/webtest/form');
+      await c.get('/webtest/remember?value=kept');
       const token = c.jar.get(cookieName)!;
       expect(await sids()).to.deep.equal([sha256(token)]);
       const all = JSON.stringify(await ws.site.db('core_sessions').select());
@@ -99,7 +122,7 @@ for (const driver of DRIVERS) {
     });
 
     it('access-bypass: a session of a user nobody knows is anonymous and is ended', async () => {
-      await c.get('/webtest/form');
+      await c.get('/webtest/remember?value=kept');
       const token = c.jar.get(cookieName)!;
       await ws.site.db('core_sessions').where({ sid: sha256(token) }).update({ uid: 987_654 });
       const r = await c.get('/webtest/json');

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { endSessionsOf, purgeSessions, Session, SESSION_IDLE_MS } from '../../../core/http/session.js';
+import { ANONYMOUS_IDLE_MS, endSessionsOf, purgeSessions, Session, SESSION_IDLE_MS } from '../../../core/http/session.js';
+import { mintToken } from '../../../core/http/session-token.js';
 import type { Site } from '../../../core/site/site.js';
 import { DRIVERS, installTestSite, makeCodebase, type TestCodebase } from '../../harness/codebase.js';
 
@@ -128,7 +129,7 @@ for (const driver of DRIVERS) {
 
     it('pushes the expiry forward on use, at most once a minute', async () => {
       const s = await open();
-      s.set('k', 'v');
+      await s.login(2);
       const token = (await s.save())!;
       const first = (await rows())[0]!;
       now += 30_000;
@@ -147,7 +148,7 @@ for (const driver of DRIVERS) {
         s.set('i', i);
         tokens.push((await s.save())!);
       }
-      const cut = 1_700_000_000_000 + 1000 + SESSION_IDLE_MS;
+      const cut = 1_700_000_000_000 + 1000 + ANONYMOUS_IDLE_MS;
       expect(await purgeSessions(site.db, cut)).to.equal(2);
       expect((await rows()).map((r) => r.sid)).to.deep.equal([sha256(tokens[2]!)]);
       expect(await purgeSessions(site.db, cut)).to.equal(0);
@@ -174,6 +175,38 @@ for (const driver of DRIVERS) {
       expect(next.takeMessages()).to.deep.equal([]);
       await next.save();
       expect((await open(token)).takeMessages()).to.deep.equal([]);
+    });
+
+    it('session-flood: a form token needs a cookie but no row; an anonymous row lives until its data is used up, and briefly', async () => {
+      const s = await open();
+      const formToken = s.csrfToken('f');
+      const cookie = (await s.save())!;
+      expect(cookie, 'the token travels in a cookie').to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(await rows(), 'and nothing is stored').to.deep.equal([]);
+      const back = await open(cookie);
+      expect(back.checkCsrf('f', formToken)).to.equal(true);
+      // A message is worth a row, which keeps the cookie's token (forms already shown stay valid)...
+      back.addMessage({ type: 'status', text: 'Sent.' });
+      expect(await back.save(), 'no new cookie').to.equal(undefined);
+      const [row] = await rows();
+      expect(row!.sid).to.equal(sha256(cookie));
+      expect(Number(row!.expires)).to.equal(now + ANONYMOUS_IDLE_MS);
+      // ...until the message is shown.
+      const next = await open(cookie);
+      expect(next.takeMessages()).to.have.length(1);
+      await next.save();
+      expect(await rows()).to.deep.equal([]);
+      expect((await open(cookie)).checkCsrf('f', formToken), 'the cookie still carries the form token').to.equal(true);
+    });
+
+    it('session-flood: a well-formed token the site did not mint is ignored without a query, and never adopted', async () => {
+      const foreign = mintToken('another-salt-9876543210');
+      for (const bad of [foreign, 'A'.repeat(43), `${mintToken(SALT).slice(0, 42)}B`]) {
+        const s = await open(bad);
+        expect(s.active, bad).to.equal(false);
+        s.set('k', 1);
+        expect(await s.save(), bad).to.be.a('string').and.not.equal(bad);
+      }
     });
 
     it('csrf: a token is bound to the session and to the form', async () => {

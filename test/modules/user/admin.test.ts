@@ -3,6 +3,8 @@ import { loadUserByName } from '../../../modules/user/accounts.js';
 import { declaredPermissions } from '../../../modules/user/permissions.js';
 import { createRole, listRoles, rolePermissions, userRoles } from '../../../modules/user/roles.js';
 import { formToken, messagesOf, serveSite, type HttpClient, type ServedSite } from '../../harness/http.js';
+import { controls } from '../../core/http/client.js';
+import { fieldError } from '../node/http-helpers.js';
 import { account, login, whoAmI } from './helpers.js';
 
 /** The user names listed on a people page, in order. */
@@ -87,31 +89,51 @@ describe('people, roles and permissions admin pages over HTTP (sqlite)', () => {
     expect((await admin.get('/admin/people/roles/no_such_role/delete')).status).to.equal(404);
   });
 
-  it('the permissions form grants and revokes per role', async () => {
+  it('the permissions page is one grid: a row per permission by module, a column per role, a checkbox per cell', async () => {
     const form = await admin.get('/admin/people/permissions');
     expect(form.status).to.equal(200);
-    for (const rid of ['anonymous', 'authenticated', 'administrator', 'tagged']) expect(form.body).to.include(`name="role_${rid}"`);
+    const roles = (await listRoles(s.site)).map((r) => r.rid);
+    const declared = declaredPermissions(s.site.kernel);
+    expect(form.body.match(/<form\b/g), 'one form').to.have.length(1);
+    expect(form.body.match(/<button type="submit"/g), 'one submit').to.have.length(1);
+    const headers = [...form.body.matchAll(/<th scope="col" class="grid-table__column">([^<]*)<\/th>/g)].map((m) => m[1]);
+    expect(headers).to.deep.equal((await listRoles(s.site)).map((r) => r.label));
+    for (const rid of roles) expect(controls(form.body, `permissions[${rid}]`).length, rid).to.equal(declared.length);
+    const groups = [...form.body.matchAll(/<th scope="rowgroup"[^>]*><span>([^<]*)<\/span>/g)].map((m) => m[1]);
+    expect(groups).to.deep.equal([...new Set(declared.map((p) => p.module))]);
+    // Each checkbox says what it means to a screen reader.
+    expect(form.body).to.include('class="visually-hidden">Administer users: Administrator</label>');
+  });
+
+  it('the permissions grid grants and revokes per role', async () => {
     const before = await rolePermissions(s.site);
     const declared = new Set(declaredPermissions(s.site.kernel).map((p) => p.name));
     /** What the form shows checked for a role now. */
     const keep = (rid: string, add: string[] = []): string[] => [...(before.get(rid) ?? [])].filter((p) => declared.has(p)).concat(add);
-    const r = await admin.post('/admin/people/permissions', {
-      _token: formToken(form.body, 'user_admin_permissions'),
-      role_anonymous: keep('anonymous'), role_authenticated: keep('authenticated'), role_administrator: keep('administrator'),
-      role_tagged: keep('tagged', ['access user profiles', 'access administration pages']),
+    const fields = (tagged: string[]) => ({
+      'permissions[anonymous]': keep('anonymous'), 'permissions[authenticated]': keep('authenticated'),
+      'permissions[administrator]': keep('administrator'), 'permissions[tagged]': tagged,
     });
+    const r = await admin.postForm('/admin/people/permissions', fields(keep('tagged', ['access user profiles', 'access administration pages'])));
     expect(r.status).to.equal(303);
     expect([...(await rolePermissions(s.site)).get('tagged')!].sort()).to.deep.equal(['access administration pages', 'access user profiles']);
     expect(messagesOf((await admin.get(r.location!)).body)).to.include('The permissions were saved.');
     // Revoke one by leaving it unchecked.
-    const again = await admin.get('/admin/people/permissions');
-    await admin.post('/admin/people/permissions', {
-      _token: formToken(again.body, 'user_admin_permissions'),
-      role_anonymous: keep('anonymous'), role_authenticated: keep('authenticated'), role_administrator: keep('administrator'),
-      role_tagged: ['access user profiles'],
-    });
+    await admin.postForm('/admin/people/permissions', fields(['access user profiles']));
     expect([...(await rolePermissions(s.site)).get('tagged')!]).to.deep.equal(['access user profiles']);
     expect([...(await rolePermissions(s.site)).get('administrator')!].sort()).to.deep.equal([...before.get('administrator')!].sort());
+  });
+
+  it('a permission that does not exist is refused with an error naming the field and the role, and nothing changes', async () => {
+    const before = await rolePermissions(s.site);
+    const r = await admin.postForm('/admin/people/permissions', { 'permissions[tagged]': ['access user profiles', 'own the server'], 'permissions[anonymous]': [] });
+    expect(r.status).to.equal(422);
+    const error = 'Permissions by role: &quot;own the server&quot; is not one of the choices for Tagged.';
+    expect(messagesOf(r.body, 'error').join(' ')).to.include(error);
+    expect(fieldError(r.body, 'user_admin_permissions', 'permissions')).to.equal(error);
+    expect(await rolePermissions(s.site)).to.deep.equal(before);
+    expect((await admin.post('/admin/people/permissions', { 'permissions[anonymous]': 'administer users' })).status, 'csrf').to.equal(403);
+    expect(await rolePermissions(s.site)).to.deep.equal(before);
   });
 
   it('roles and permissions need "administer permissions"; people pages need "administer users"', async () => {
@@ -123,7 +145,12 @@ describe('people, roles and permissions admin pages over HTTP (sqlite)', () => {
     expect((await c.get('/admin/people')).status).to.equal(200);
     expect((await c.get('/admin/people/permissions')).status).to.equal(403);
     expect((await c.get('/admin/people/roles')).status).to.equal(403);
-    // Without "administer permissions" the edit form offers no roles, so none can be given.
-    expect((await c.get('/user/1/edit')).body).to.not.include('name="roles"');
+    // Without "administer permissions" the edit form offers no roles, so none can be given;
+    // accounts that hold roles (user 1 above all) are not his to edit (privilege-escalation.test.ts).
+    const plain = await account(s.site, 'half-admin-target');
+    const form = await c.get(`/user/${plain}/edit`);
+    expect(form.status).to.equal(200);
+    expect(form.body).to.not.include('name="roles"');
+    expect((await c.get('/user/1/edit')).status).to.equal(403);
   });
 });

@@ -74,6 +74,9 @@ describe('user commands (sqlite)', () => {
     expect((await on('user-unblock', 'erin')).code).to.equal(0);
     expect((await loadUserByName(site, 'erin'))!.status).to.equal(1);
     expect(errorCode(await on('--backend', 'user-block', 'nobody'))).to.equal('ERR_CLI_ARGUMENT_INVALID');
+    // User 1 is never blocked, not even from the console (the same rule as the account form).
+    expect(errorCode(await on('--backend', 'user-block', 'admin'))).to.equal('ERR_USER_PROTECTED');
+    expect((await loadUserByName(site, 'admin'))!.status).to.equal(1);
   });
 
   it('user-add-role and user-remove-role take a role and several names; unknown roles and users are refused', async () => {

@@ -130,4 +130,11 @@ describe('user login and logout over HTTP (sqlite)', () => {
     expect((await c.post('/user/login', { name: 'csrf-victim', pass: PASS, _token: token })).status).to.equal(403);
     expect(await whoAmI(c)).to.equal(0);
   });
+
+  it('cache-control: the pages of a logged-in user, and the login that starts the session, are private, no-store', async () => {
+    const c = s.client();
+    const r = await login(c, s.adminName, s.adminPass);
+    const pages = [r, ...await Promise.all(['/user/1', '/user/1/edit', '/admin/people', '/admin/people/permissions', '/user/999999'].map((p) => c.get(p)))];
+    for (const page of pages) expect(page.headers['cache-control'], String(page.status)).to.equal('private, no-store');
+  });
 });

@@ -31,6 +31,25 @@ describe('login throttling over HTTP (sqlite)', () => {
     expect(await whoAmI(d)).to.equal(other);
   });
 
+  it('username-enumeration: past the account limit a known name and an unknown one get the same answers', async () => {
+    await account(s.site, 'existing');
+    const answers = async (name: string): Promise<string[]> => {
+      const c = s.client();
+      const out: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const r = await c.postForm('/user/login', { name, pass: 'not the password' });
+        out.push(`${r.status} ${messagesOf(r.body, 'error').join(' ')}`);
+      }
+      return out;
+    };
+    const known = await answers('existing');
+    const unknown = await answers('never-existed');
+    expect(known.slice(5).join(' ')).to.include('temporarily blocked');
+    expect(unknown).to.deep.equal(known);
+    // The typed name is not stored: people type passwords into the name field too.
+    expect(JSON.stringify(await s.site.db('flood').select('identifier'))).to.not.include('never-existed');
+  });
+
   it('a refused attempt checks no password: it is not even counted as a failure', async () => {
     const c = s.client();
     await account(s.site, 'counted');
