@@ -13,6 +13,7 @@ import { checkAccess } from './access.js';
 import { engineFor, menus, renderPage, tabs } from './page.js';
 import { routeTable, type RegisteredRoute } from './routes.js';
 import { cacheHeaders, securityHeaders } from './security-headers.js';
+import { serveSiteFiles } from './site-files.js';
 import { Session, SESSION_IDLE_MS } from './session.js';
 import { isNoSite, SitePool } from './site-pool.js';
 import { ANONYMOUS, HttpError, type Account, type HandlerResult, type RequestContext } from './types.js';
@@ -107,8 +108,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
   // Public files of this site only.
   const files = `/sites/${site.name}/files/`;
   if (req.path.startsWith(files)) {
-    return express.static(site.paths.files, { dotfiles: 'deny', index: false, fallthrough: false })(
-      Object.assign(req, { url: req.url.slice(files.length - 1) }), res, () => plain(res, 404, 'Not found.'));
+    return serveSiteFiles(site.paths.files, Object.assign(req, { url: req.url.slice(files.length - 1) }), res, () => plain(res, 404, 'Not found.'));
   }
   const table = routeTable(site.kernel);
   const cookieName = sessionCookieName(site);

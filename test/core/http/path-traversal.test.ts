@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Site } from '../../../core/site/site.js';
 import { makeCodebase, REPO, type TestCodebase } from '../../harness/codebase.js';
@@ -54,6 +54,27 @@ describe('static files (sqlite)', () => {
     const other = await served.client('other.test').get('/sites/other.test/files/x.txt');
     expect(other.status).to.equal(200);
     expect(other.body).to.include(MARKERS.otherFile);
+  });
+
+  it('symlink-escape: never follows a link out of the files folder (to a file, or through a linked folder), and does follow one inside it', async () => {
+    const files = sites[0]!.paths.files;
+    symlinkSync('/etc/passwd', join(files, 'passwd'));
+    symlinkSync('/etc', join(files, 'etc'));
+    symlinkSync(join(sites[1]!.paths.files, 'x.txt'), join(files, 'theirs.txt'));
+    symlinkSync('../settings.json', join(files, 'settings.json'));
+    symlinkSync('hello.txt', join(files, 'alias.txt'));
+    try {
+      for (const path of ['passwd', 'etc/passwd', 'etc/hostname', 'theirs.txt', 'settings.json']) {
+        const r = await c.get(`/sites/site.test/files/${path}`);
+        expect(r.status, path).to.equal(404);
+        expect(r.body, path).to.not.match(/root:|secret of the other site|"database"/);
+      }
+      const inside = await c.get('/sites/site.test/files/alias.txt');
+      expect(inside.status).to.equal(200);
+      expect(inside.body).to.equal('hello from the public files\n');
+    } finally {
+      for (const n of ['passwd', 'etc', 'theirs.txt', 'settings.json', 'alias.txt']) unlinkSync(join(files, n));
+    }
   });
 
   it('never serves a dotfile from the public files', async () => {
