@@ -45,6 +45,7 @@ export const serverVerifyTask = defineTask({
   command: 'provision-verify',
   description: 'A server: reach it (SSH host key pinned on the first verify), check each service and write its config.',
   steps: serverVerifySteps,
+  refusals: ['ERR_SERVICE_UNKNOWN', 'ERR_SERVER_UNREACHABLE', 'ERR_HOST_KEY_MISMATCH', 'ERR_HOST_KEY_UNKNOWN'],
   result(ctx) {
     const report: Record<string, string> = {};
     for (const k of ['connection', ...KINDS]) {

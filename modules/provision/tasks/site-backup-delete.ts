@@ -50,6 +50,8 @@ export const backupDeleteSteps: readonly WeightedStep<SiteTaskContext>[] = [
     step: {
       name: 'remove',
       title: 'Remove the backup',
+      // Once the file is gone there is nothing to put back: a failure here goes forward.
+      commit: true,
       async run(ctx) {
         const file = ctx.state.get('delete.file') as string;
         await ctx.appExec.remove(posix.join(posix.dirname(file), `${ASIDE}${posix.basename(file)}`));

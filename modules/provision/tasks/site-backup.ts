@@ -53,9 +53,12 @@ export const backupSteps: readonly WeightedStep<SiteTaskContext>[] = [
       name: 'archive',
       title: 'Write the archive (tar.gz, mode 0600)',
       async run(ctx) {
-        ctx.state.set('backup.file', await archiveBackup(ctx, plan(ctx)));
+        const file = await archiveBackup(ctx, plan(ctx));
+        ctx.state.set('backup.file', file);
+        // Until the next step clears the staging folder, it names the archive too: an undo after a crash finds it either way.
+        ctx.notes.set('backup.file', file);
       },
-      undo: (ctx) => discardPartial(ctx.appExec, ctx.home, ctx.site.name, ctx.state.get('backup.file') as string | undefined),
+      undo: (ctx) => discardPartial(ctx.appExec, ctx.home, ctx.site.name, ctx.notes.get<string>('backup.file')),
     },
   },
   {

@@ -61,35 +61,7 @@ for (const driver of DRIVERS) {
       }
     });
 
-    for (let step = 1; step <= 7; step++) {
-      it(`a failure at install step ${step} leaves no folder, database, user, route, alias, secret or journal`, async () => {
-        const domain = `fail${step}.test`;
-        await save(domain);
-        const before = await traces(pe, domain);
-        const r = await pe.aegir([`@${domain}`, 'provision-install'], { AEGIR_FAULT: `install:${step}:fail` });
-        expect(r.code, show(r)).to.equal(1);
-        expect(r.stderr).to.include('ERR_TASK_FAILED');
-        expect(await traces(pe, domain)).to.deep.equal(before);
-        expect(await pe.status(domain)).to.equal(404);
-      });
-    }
-
-    for (let step = 1; step <= 3; step++) {
-      it(`a failure at delete step ${step} leaves the site as it was, still served`, async () => {
-        await save('keep.test');
-        if (!existsSync(join(pe.platform.root, 'sites', 'keep.test'))) {
-          const i = await pe.aegir(['@keep.test', 'provision-install']);
-          expect(i.code, show(i)).to.equal(0);
-        }
-        const before = await traces(pe, 'keep.test');
-        const files = readdirSync(join(pe.platform.root, 'sites', 'keep.test')).sort();
-        const r = await pe.aegir(['@keep.test', 'provision-delete'], { AEGIR_FAULT: `delete:${step}:fail` });
-        expect(r.code, show(r)).to.equal(1);
-        expect(await traces(pe, 'keep.test')).to.deep.equal(before);
-        expect(readdirSync(join(pe.platform.root, 'sites', 'keep.test')).sort()).to.deep.equal(files);
-        expect(await pe.status('keep.test')).to.equal(200);
-      });
-    }
+    // Failures, half-way failures and kills at every step of install and delete (and every other site task): faults.test.ts.
 
     it('a failure after the final purge of a delete goes forward, not back: the site, its database and its context are gone', async () => {
       await save('half.test');
