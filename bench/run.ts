@@ -5,6 +5,7 @@
 // or not, and 1 only when a benchmark could not run at all.
 import { main as backup } from './backup.js';
 import { main as boot } from './boot.js';
+import { main as claims } from './claims.js';
 import { main as cliStatus } from './cli-status.js';
 import { main as hooks } from './hooks.js';
 import { main as migrate } from './migrate.js';
@@ -20,6 +21,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => Promise<
   { name: 'serve-memory', run: serveMemory },
   { name: 'web', run: web },
   { name: 'provision', run: provision },
+  { name: 'claims', run: claims },
   { name: 'backup', run: backup },
   { name: 'migrate', run: migrate },
 ];

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { json, show } from '../../cli/run-helper.js';
 import { codebaseRepo } from './git-codebase.js';
 import { provisionEnv, type ProvisionEnv } from './env.js';
@@ -21,6 +21,7 @@ describe('provision platform tasks', function () {
     rmSync(repo, { recursive: true, force: true });
   });
   beforeEach(() => { root = join(mkdtempSync(join(tmpdir(), 'aegir-plat-')), 'code'); });
+  afterEach(() => { rmSync(dirname(root), { recursive: true, force: true }); });
 
   const save = (name: string, extra: string[]) => pe.aegir(['provision-save', `@${name}`, '--context-type=platform', '--server=@server_master', `--platform-root=${root}`, ...extra]);
 

@@ -20,9 +20,13 @@ async function manifestOf(file: string): Promise<BackupManifest> {
   return parseManifest(stdout, file);
 }
 
+/** Where this file's tests make their own archives; removed when they end. */
+const SCRATCH = mkdtempSync(join(tmpdir(), 'aegir-restore-tests-'));
+after(() => rmSync(SCRATCH, { recursive: true, force: true }));
+
 /** Extract a backup, change it, and pack it again (same member order) into a new file outside the backup folder. */
 async function tamper(file: string, change: (dir: string) => void): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'aegir-tamper-'));
+  const dir = mkdtempSync(join(SCRATCH, 'tamper-'));
   await runProgram('tar', ['-xzf', file, '-C', dir]);
   change(dir);
   const out = join(dir, 'tampered.tar.gz');
@@ -115,7 +119,7 @@ for (const driver of DRIVERS) {
       expect(names.filter((n) => /site\.sqlite|private\/backups/.test(n)), 'live SQLite files and private/backups stay out').to.deep.equal([]);
       const m = await manifestOf(first);
       expect(m).to.include({ site: h.site, platform: 'platform_t', profile: 'standard', db: driver });
-      const dir = mkdtempSync(join(tmpdir(), 'aegir-x-'));
+      const dir = mkdtempSync(join(SCRATCH, 'x-'));
       try {
         await runProgram('tar', ['-xzf', first, '-C', dir]);
         for (const member of m.members.filter((x) => !x.link)) {
@@ -151,18 +155,18 @@ for (const driver of DRIVERS) {
           const buf = readFileSync(first);
           const at = buf.length >> 1;
           buf[at] = buf[at]! ^ 0xff;
-          const f = join(mkdtempSync(join(tmpdir(), 'aegir-bad-')), 'flipped.tar.gz');
+          const f = join(mkdtempSync(join(SCRATCH, 'bad-')), 'flipped.tar.gz');
           writeFileSync(f, buf);
           return f;
         }],
         ['a truncated archive', async () => {
           const buf = readFileSync(first);
-          const f = join(mkdtempSync(join(tmpdir(), 'aegir-bad-')), 'truncated.tar.gz');
+          const f = join(mkdtempSync(join(SCRATCH, 'bad-')), 'truncated.tar.gz');
           writeFileSync(f, buf.subarray(0, buf.length - 100));
           return f;
         }],
         ['not an archive at all', async () => {
-          const f = join(mkdtempSync(join(tmpdir(), 'aegir-bad-')), 'random.tar.gz');
+          const f = join(mkdtempSync(join(SCRATCH, 'bad-')), 'random.tar.gz');
           writeFileSync(f, randomBytes(4096));
           return f;
         }],
