@@ -50,7 +50,7 @@ export function backendError(stdout: string): string | undefined {
 
 export async function provisionEnv(driver: Driver, opts: {
   app?: 'builtin' | 'supervisord';
-  /** Fixture modules (test/fixtures/modules) to add to the back end's codebase, such as a contrib task module. */
+  /** Modules of test/fixtures/provision-modules (contrib task modules, linked only where asked for) to add to the back end's codebase, such as a contrib task module. */
   modules?: readonly string[];
   /** Another web server than the built-in proxy: its type, settings, and the port it answers on. */
   http?: { type: string; settings: Readonly<Record<string, string | number | boolean | undefined>>; port: number; runDir: string };
@@ -59,7 +59,7 @@ export async function provisionEnv(driver: Driver, opts: {
   const backend = makeCodebase({ fixtures: false });
   const platform = makeCodebase({ fixtures: false });
   for (const tc of [backend, platform]) symlinkSync(join(REPO, 'bin'), join(tc.root, 'bin'));
-  for (const m of opts.modules ?? []) symlinkSync(join(REPO, 'test', 'fixtures', 'modules', m), join(backend.root, 'modules', m));
+  for (const m of opts.modules ?? []) symlinkSync(join(REPO, 'test', 'fixtures', 'provision-modules', m), join(backend.root, 'modules', m));
   const proxyPort = opts.http?.port ?? await freePort();
   const httpArgs = opts.http
     ? [`--http=${opts.http.type}`, `--http-settings=${Object.entries(opts.http.settings).filter(([k, v]) => k !== 'type' && v !== undefined).map(([k, v]) => `${k}=${v}`).join(',')}`]

@@ -73,7 +73,7 @@ describe('provision task errors', function () {
   });
 
   it('two modules declaring one task name: ERR_TASK_DUPLICATE naming both', async () => {
-    symlinkSync(join(REPO, 'test', 'fixtures', 'modules', 'task_twin'), join(pe.backend.root, 'modules', 'task_twin'));
+    symlinkSync(join(REPO, 'test', 'fixtures', 'provision-modules', 'task_twin'), join(pe.backend.root, 'modules', 'task_twin'));
     try {
       const e = await expectCode(async () => taskRegistry(await backendKernel(pe.backend)), 'ERR_TASK_DUPLICATE');
       expect(e.message).to.include('task_probe').and.include('task_twin');
