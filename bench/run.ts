@@ -10,6 +10,7 @@ import { main as cliStatus } from './cli-status.js';
 import { main as hooks } from './hooks.js';
 import { main as migrate } from './migrate.js';
 import { main as provision } from './provision.js';
+import { main as proxy } from './proxy.js';
 import { main as serveMemory } from './serve-memory.js';
 import { main as web } from './web.js';
 import { fmt, machine, verdict, type Figure } from './util.js';
@@ -22,6 +23,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => Promise<
   { name: 'web', run: web },
   { name: 'provision', run: provision },
   { name: 'claims', run: claims },
+  { name: 'proxy', run: proxy },
   { name: 'backup', run: backup },
   { name: 'migrate', run: migrate },
 ];
