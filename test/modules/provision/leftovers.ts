@@ -67,15 +67,20 @@ export async function leftovers(pe: ProvisionEnv, places: LeftoverPlaces = {}): 
   };
   for (const root of [pe.platform.root, ...(places.platforms ?? [])]) out[`sites of ${root}`] = names(join(root, 'sites'));
   if (places.vhostDir) out.vhosts = tree(places.vhostDir);
-  if (pe.driver === 'mysql') {
-    const m = await mariadb();
-    const s = await openServer({ ...m.admin, database: '' });
-    try {
-      out.databases = ((await s.raw('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA'))[0] as { n: string }[]).map((r) => r.n).sort();
-      out.users = ((await s.raw('SELECT CONCAT(User, "@", Host) AS n FROM mysql.user'))[0] as { n: string }[]).map((r) => r.n).sort();
-    } finally {
-      await s.destroy();
-    }
-  }
+  if (pe.driver === 'mysql') Object.assign(out, await databasesAndUsers());
   return out;
+}
+
+/** The MariaDB server's databases and users (user@host), sorted. */
+export async function databasesAndUsers(): Promise<{ databases: string[]; users: string[] }> {
+  const m = await mariadb();
+  const s = await openServer({ ...m.admin, database: '' });
+  try {
+    return {
+      databases: ((await s.raw('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA'))[0] as { n: string }[]).map((r) => r.n).sort(),
+      users: ((await s.raw('SELECT CONCAT(User, "@", Host) AS n FROM mysql.user'))[0] as { n: string }[]).map((r) => r.n).sort(),
+    };
+  } finally {
+    await s.destroy();
+  }
 }

@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openServer } from '../../../core/database/connect.js';
 import { DRIVERS } from '../../harness/codebase.js';
 import { mariadb } from '../../harness/mariadb.js';
 import { json, show } from '../../cli/run-helper.js';
 import { provisionEnv, type ProvisionEnv } from './env.js';
+import { databasesAndUsers } from './leftovers.js';
 
 /** Everything a site could leave behind, to compare before and after a task. */
 async function traces(pe: ProvisionEnv, domain: string): Promise<Record<string, unknown>> {
@@ -19,16 +19,7 @@ async function traces(pe: ProvisionEnv, domain: string): Promise<Record<string, 
     route: existsSync(routes) && domain in (JSON.parse(readFileSync(routes, 'utf8')).sites ?? {}),
     journal: existsSync(join(pe.home, 'tasks', `${domain}.json`)),
   };
-  if (pe.driver === 'mysql') {
-    const m = await mariadb();
-    const s = await openServer({ ...m.admin, database: '' });
-    try {
-      out.databases = ((await s.raw('SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA'))[0] as { n: string }[]).map((r) => r.n).sort();
-      out.users = ((await s.raw('SELECT CONCAT(User, "@", Host) AS n FROM mysql.user'))[0] as { n: string }[]).map((r) => r.n).sort();
-    } finally {
-      await s.destroy();
-    }
-  }
+  if (pe.driver === 'mysql') Object.assign(out, await databasesAndUsers());
   return out;
 }
 
