@@ -7,7 +7,7 @@ import { siteClaims, type SiteTaskContext } from './site-context.js';
 const plan = (ctx: SiteTaskContext): BackupPlan => ctx.state.get('backup.plan') as BackupPlan;
 
 /** Codes that mean "refused, and rolled back" for tasks that read or write backups. */
-export const BACKUP_REFUSALS = ['ERR_BACKUP_INVALID', 'ERR_DISK_FULL', 'ERR_PATH_INVALID'] as const;
+export const BACKUP_REFUSALS = ['ERR_BACKUP_INVALID', 'ERR_DISK_FULL', 'ERR_PATH_INVALID', 'ERR_SITE_NOT_FOUND'] as const;
 
 /**
  * The steps of provision-backup. The archive appears under its final name

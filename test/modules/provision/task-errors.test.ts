@@ -5,7 +5,7 @@
  * undo that fails (its journal stays, and the next task undoes again).
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { show, type CliRun } from '../../cli/run-helper.js';
 import { REPO } from '../../harness/codebase.js';
@@ -70,6 +70,19 @@ describe('provision task errors', function () {
     expect(v.stderr).to.include('Undone: Mark the site\'s folder');
     expect(existsSync(mark)).to.equal(false);
     expect(existsSync(join(pe.home, 'tasks', `${site}.json`))).to.equal(false);
+  });
+
+  it('a backup of a site whose folder is gone is ERR_SITE_NOT_FOUND, and writes nothing', async () => {
+    const dir = join(pe.platform.root, 'sites', site);
+    renameSync(dir, `${dir}.away`);
+    try {
+      const r = await pe.aegir([`@${site}`, 'provision-backup', '--backend']);
+      expect(r.code).to.equal(1);
+      expect(errorOf(r)).to.equal('ERR_SITE_NOT_FOUND');
+      expect(existsSync(join(pe.home, 'backups', site)) ? readdirSync(join(pe.home, 'backups', site)) : []).to.deep.equal([]);
+    } finally {
+      renameSync(`${dir}.away`, dir);
+    }
   });
 
   it('two modules declaring one task name: ERR_TASK_DUPLICATE naming both', async () => {
