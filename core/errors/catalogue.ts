@@ -30,7 +30,6 @@ export const catalogue = define({
   ERR_MODULE_INSTALL_FAILED: (f) => `Installing module "${f.module}" failed: ${f.problem}. It and the modules installed with it were rolled back.`,
   ERR_MODULE_LIFECYCLE_FAILED: (f) => `Module "${f.module}" failed while being ${f.action}: ${f.problem}. Nothing was changed.`,
   ERR_UPDATE_FAILED: (f) => `Update ${f.module} #${f.number} failed: ${f.problem}. Earlier updates were recorded; fix the cause and run "aegir updatedb" again.`,
-  ERR_UPDATE_INVALID: (f) => `Module "${f.module}" declares update "${f.number}"; update numbers must be positive integers.`,
 
   // Hooks.
   ERR_HOOK_UNKNOWN: (f) => `Hook "${f.hook}" is not declared by core or any enabled module.`,
@@ -46,7 +45,6 @@ export const catalogue = define({
   ERR_SITE_EXISTS: (f) => `Site ${f.site} is already installed. Use --force to install over it (its tables are replaced).`,
   ERR_URI_INVALID: (f) => `"${f.uri}" is not a valid site address: ${f.problem}.`,
   ERR_ROOT_INVALID: (f) => `${f.root} is not a codebase root: ${f.problem}. Pass --root with the folder that holds core/, modules/ and sites/.`,
-  ERR_ALIAS_UNKNOWN: (f) => `No alias "@${f.alias}" was found (looked in ${f.where}). Use --uri instead or create the alias file.`,
   ERR_ALIAS_INVALID: (f) => `Alias file ${f.path} is invalid: ${f.problem}.`,
   ERR_PROFILE_UNKNOWN: (f) => `No install profile named "${f.profile}" in this codebase. Available: ${f.available}.`,
   ERR_INSTALL_FAILED: (f) => `Installing ${f.site} failed at "${f.step}": ${f.problem}. Everything created was removed.`,

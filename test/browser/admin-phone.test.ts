@@ -4,9 +4,12 @@
  * link, the permissions page is a permissions-by-roles grid that stays
  * usable with 7 roles (it scrolls inside its box with a visible hint, its
  * header row and first column stay in view, the page stays short), and the
- * content table shows that it scrolls. Screenshots go to /tmp/aegir-*.png.
+ * content table shows that it scrolls. Screenshots are taken of each
+ * state; they are kept only when $AEGIR_SCREENSHOTS names a folder (as
+ * aegir-*.png there), so a run leaves nothing behind by default.
  */
 import { expect } from 'chai';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { makeCodebase, type TestCodebase } from '../harness/codebase.js';
 import { aegir, COMMAND_TIMEOUT_MS, launchChromium, show, startServe, watchPages, type PageWatch, type Served } from './browser.js';
@@ -36,6 +39,12 @@ describe('browser: admin pages at phone width (headless Chromium)', function () 
     const root = document.documentElement;
     return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, bg: getComputedStyle(el).backgroundImage, pageWidth: root.scrollWidth, pageHeight: root.scrollHeight };
   })()`);
+  /** Take a screenshot (it must render); write it to $AEGIR_SCREENSHOTS/aegir-<name>.png only when that is set. */
+  const screenshot = async (name: string, opts: { fullPage?: boolean } = {}): Promise<void> => {
+    const dir = process.env.AEGIR_SCREENSHOTS;
+    const png = await page.screenshot({ ...opts, ...(dir ? { path: join(dir, `aegir-${name}.png`) } : {}) });
+    expect(png.length, `screenshot ${name}`).to.be.greaterThan(0);
+  };
   const statusMessages = (): Promise<string[]> => page.locator('.messages--status').allInnerTexts()
     .then((l) => l.map((t) => t.replace(/^Status message\s*/, '').trim()));
 
@@ -81,7 +90,7 @@ describe('browser: admin pages at phone width (headless Chromium)', function () 
       expect(box.x + box.width, `${name} ends at ${box.x + box.width}`).to.be.at.most(PHONE.width);
     }
     expect((await measure('.toolbar__tray')).pageWidth, 'the page itself does not scroll sideways').to.be.at.most(PHONE.width);
-    await page.screenshot({ path: '/tmp/aegir-admin-menu-375.png' });
+    await screenshot('admin-menu-375');
   });
 
   it('adds roles until there are 7, through the roles form', async () => {
@@ -104,7 +113,7 @@ describe('browser: admin pages at phone width (headless Chromium)', function () 
     expect(sizes.bg, 'the edge shadow that says so').to.include('radial-gradient');
     expect(sizes.pageWidth, 'inside its box, not the page').to.be.at.most(PHONE.width);
     expect(sizes.pageHeight, 'a page of reasonable height').to.be.below(1600);
-    await page.screenshot({ path: '/tmp/aegir-permissions-375.png', fullPage: true });
+    await screenshot('permissions-375', { fullPage: true });
 
     const firstRow = page.locator('.grid-table tbody th.grid-table__row').first();
     const lastColumn = page.locator('.grid-table thead th.grid-table__column').last();
@@ -115,7 +124,7 @@ describe('browser: admin pages at phone width (headless Chromium)', function () 
     expect(after.header.y, 'the roles stay at the top').to.be.closeTo(before.header.y, 1);
     const gridBox = (await grid.boundingBox())!;
     expect(after.header.x + after.header.width, 'the last role can be reached').to.be.at.most(gridBox.x + gridBox.width + 1);
-    await page.screenshot({ path: '/tmp/aegir-permissions-375-scrolled.png' });
+    await screenshot('permissions-375-scrolled');
   });
 
   it('the grid saves: one checkbox per role and permission, one submit', async () => {
@@ -142,7 +151,7 @@ describe('browser: admin pages at phone width (headless Chromium)', function () 
     const sizes = await measure('.table-scroll');
     expect(sizes.scrollWidth).to.be.greaterThan(sizes.clientWidth);
     expect(sizes.bg).to.include('radial-gradient');
-    await page.screenshot({ path: '/tmp/aegir-content-375.png' });
+    await screenshot('content-375');
   });
 
   it('on a desktop the permissions page is short and needs no sideways scrolling', async () => {
@@ -151,7 +160,7 @@ describe('browser: admin pages at phone width (headless Chromium)', function () 
     const sizes = await measure('.grid-scroll');
     expect(sizes.scrollWidth).to.be.at.most(sizes.clientWidth);
     expect(sizes.pageHeight).to.be.below(1600);
-    await page.screenshot({ path: '/tmp/aegir-permissions-1280.png', fullPage: true });
+    await screenshot('permissions-1280', { fullPage: true });
   });
 
   it('the browser saw no console errors, page errors or CSP violations', () => {

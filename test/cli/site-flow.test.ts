@@ -229,6 +229,15 @@ for (const driver of DRIVERS) {
       expect(errorCode(none)).to.equal('ERR_CLI_ARGUMENT_MISSING');
     });
 
+    it('a module that declares a command another module has makes the site\'s commands exit 1 with ERR_COMMAND_DUPLICATE naming both', async () => {
+      expect((await on('pm-enable', 'command_clash')).code).to.equal(0);
+      const r = await on('--backend', 'status');
+      expect(r.code, show(r)).to.equal(1);
+      expect(errorCode(r)).to.equal('ERR_COMMAND_DUPLICATE');
+      const last = r.lines.at(-1) as { error?: { message?: string } };
+      expect(last.error?.message).to.include('"status"').and.include('system').and.include('command_clash');
+    });
+
     it('config-set, config-get, config-list and config-delete', async () => {
       const set = await on('config-set', 'system.site_name', 'My site');
       expect(set.code, show(set)).to.equal(0);

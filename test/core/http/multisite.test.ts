@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { ErrorCode } from '../../../core/errors/catalogue.js';
 import type { Site } from '../../../core/site/site.js';
 import { makeCodebase, type TestCodebase } from '../../harness/codebase.js';
 import { h1Of, securityHeaderProblems, serve, webSite, type Served } from './client.js';
@@ -67,7 +68,8 @@ describe('multisite serving (sqlite)', () => {
       const r = await served.client(host).get('/webtest');
       expect(r.status).to.equal(400);
       expect(r.body).to.not.include('webtest-home');
-      expect(r.body).to.include('(error code ERR_HOST_INVALID)');
+      const code: ErrorCode = 'ERR_HOST_INVALID';
+      expect(r.body).to.include(`(error code ${code})`);
       expect(r.body).to.include(`The Host header "${host}" is not a valid host name: `).and.include(says);
       expect(securityHeaderProblems(r)).to.deep.equal([]);
     });

@@ -103,6 +103,51 @@ for (const driver of DRIVERS) {
       expect((await site.modulesState.all()).has('gamma')).to.equal(false);
     });
 
+    it('a failing disable, enable or uninstall function is ERR_MODULE_LIFECYCLE_FAILED, and the module stays as it was', async () => {
+      const status = async (): Promise<string | undefined> => (await site.modulesState.all()).get('lifecycle_fails')?.status;
+      await enableModules(site, ['lifecycle_fails']);
+      await site.config.set('lifecycle_fails.fail', 'disable');
+      const disable = await expectCode(disableModules(site, ['lifecycle_fails']), 'ERR_MODULE_LIFECYCLE_FAILED');
+      expect(disable.facts).to.deep.include({ module: 'lifecycle_fails', action: 'disabled' });
+      expect(disable.message).to.contain('told to fail in disable');
+      expect(await status()).to.equal('enabled');
+      expect(site.kernel.names).to.include('lifecycle_fails');
+
+      await site.config.set('lifecycle_fails.fail', 'enable');
+      expect(await disableModules(site, ['lifecycle_fails'])).to.deep.equal(['lifecycle_fails']);
+      const before = site.kernel;
+      const enable = await expectCode(enableModules(site, ['lifecycle_fails']), 'ERR_MODULE_LIFECYCLE_FAILED');
+      expect(enable.facts).to.deep.include({ module: 'lifecycle_fails', action: 'enabled' });
+      expect(await status()).to.equal('disabled');
+      expect(site.kernel).to.equal(before);
+
+      await site.config.set('lifecycle_fails.fail', 'uninstall');
+      const uninstall = await expectCode(uninstallModules(site, ['lifecycle_fails']), 'ERR_MODULE_LIFECYCLE_FAILED');
+      expect(uninstall.facts).to.deep.include({ module: 'lifecycle_fails', action: 'uninstalled' });
+      expect(await status()).to.equal('disabled');
+      expect(await site.db.schema.hasTable('lifecycle_fails_items')).to.equal(true);
+    });
+
+    it('refuses a module whose schema is invalid (ERR_SCHEMA_INVALID) or whose table exists already (ERR_TABLE_EXISTS), creating nothing', async () => {
+      const before = site.kernel;
+      const bad = await expectCode(enableModules(site, ['bad_schema']), 'ERR_SCHEMA_INVALID');
+      expect(bad.facts).to.deep.include({ module: 'bad_schema' });
+      expect(bad.message).to.contain('"title"');
+      expect(await site.db.schema.hasTable('bad_schema_ok')).to.equal(false);
+      expect(await site.db.schema.hasTable('bad_schema_items')).to.equal(false);
+      expect((await site.modulesState.all()).has('bad_schema')).to.equal(false);
+
+      // A table of that name left by something else is never taken over.
+      await site.db.schema.createTable('gamma_items', (t) => { t.increments('id'); t.string('note', 16); });
+      await site.db('gamma_items').insert({ note: 'not gamma' });
+      const exists = await expectCode(enableModules(site, ['delta']), 'ERR_TABLE_EXISTS');
+      expect(exists.facts).to.deep.include({ table: 'gamma_items', module: 'gamma' });
+      expect((await site.db('gamma_items').select('note')).map((r) => r.note)).to.deep.equal(['not gamma']);
+      const states = await site.modulesState.all();
+      for (const m of ['gamma', 'beta', 'delta']) expect(states.has(m), m).to.equal(false);
+      expect(site.kernel).to.equal(before);
+    });
+
     it('reports missing modules, missing dependencies, version mismatches, cycles and bad entries by code', async () => {
       await expectCode(enableModules(site, ['no_such_module']), 'ERR_MODULE_UNKNOWN');
       await expectCode(enableModules(site, ['needs_missing']), 'ERR_MODULE_DEPENDENCY_MISSING');

@@ -1,14 +1,16 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { engineFor } from '../../../core/http/page.js';
 import { Kernel } from '../../../core/kernel/kernel.js';
 import type { LoadedModule } from '../../../core/modules/loader.js';
 import { parseManifest } from '../../../core/modules/manifest.js';
 import { escapeHtml, Markup, template } from '../../../core/theme/renderable.js';
 import { NunjucksRenderer } from '../../../modules/nunjucks/engine.js';
+import type { Site } from '../../../core/site/site.js';
 import { discoverThemes } from '../../../core/theme/themes.js';
-import { REPO } from '../../harness/codebase.js';
+import { installTestSite, makeCodebase, REPO, type TestCodebase } from '../../harness/codebase.js';
 import { expectCode } from '../../harness/expect.js';
 
 /** Write a file, creating its folders. */
@@ -154,5 +156,30 @@ describe('theme engine', () => {
       const escapedInner = e.render('v', { v: '<x>' });
       expect(e.render('v', { v: escapedInner }).html, 'not escaped twice').to.equal('[[&lt;x&gt;]]');
     });
+  });
+});
+
+describe('the theme engine of a site', () => {
+  let tc: TestCodebase;
+  let site: Site;
+  before(async () => {
+    tc = makeCodebase();
+    // The repository's themes, plus one that asks for an engine no module provides.
+    unlinkSync(join(tc.root, 'themes'));
+    mkdirSync(join(tc.root, 'themes'));
+    for (const t of readdirSync(join(REPO, 'themes'))) symlinkSync(join(REPO, 'themes', t), join(tc.root, 'themes', t));
+    put(join(tc.root, 'themes', 'twiggy', 'theme.json'), JSON.stringify({ name: 'twiggy', description: 'Needs twig.', engine: 'twig' }));
+    site = await installTestSite(tc, 'sqlite');
+  });
+  after(async () => {
+    await site.close();
+    tc.cleanup();
+  });
+
+  it('refuses a default theme whose engine no enabled module provides (ERR_THEME_ENGINE_UNKNOWN); the admin theme still renders', async () => {
+    await site.config.set('system.theme_default', 'twiggy');
+    const e = await expectCode(engineFor(site, undefined, '/'), 'ERR_THEME_ENGINE_UNKNOWN');
+    expect(e.facts).to.deep.include({ theme: 'twiggy', engine: 'twig' });
+    expect((await engineFor(site, undefined, '/admin')).stylesheets).to.not.deep.equal([]);
   });
 });

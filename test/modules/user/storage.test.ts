@@ -7,10 +7,12 @@ import type { Site } from '../../../core/site/site.js';
 import { anonymousAccount, deleteUser, loadAccount, loadUser, loadUserByName, updateUser } from '../../../modules/user/accounts.js';
 import { FAILED_LOGIN_USER, floodAllowed, floodClear, floodPurge, floodRegister } from '../../../modules/user/flood.js';
 import { mailFolder, sendMail } from '../../../modules/user/mail.js';
+import { CONSOLE, changeAccount, deleteAccount } from '../../../modules/user/manage.js';
 import {
-  addUserRole, createRole, deleteRole, grantPermissions, listRoles, removeUserRole, revokePermissions, rolePermissions, userRoles,
+  addUserRole, createRole, deleteRole, grantPermissions, listRoles, removeUserRole, revokePermissions, rolePermissions, setRolePermissions, userRoles,
 } from '../../../modules/user/roles.js';
 import { DRIVERS, installTestSite, makeCodebase, type TestCodebase } from '../../harness/codebase.js';
+import { expectCode } from '../../harness/expect.js';
 import { account } from './helpers.js';
 
 for (const driver of DRIVERS) {
@@ -46,10 +48,29 @@ for (const driver of DRIVERS) {
       expect(await deleteRole(site, 'editor')).to.equal(true);
       expect(await userRoles(site, uid)).to.deep.equal([]);
       expect((await rolePermissions(site)).has('editor')).to.equal(false);
-      let refused = false;
-      try { await deleteRole(site, 'authenticated'); } catch { refused = true; }
-      expect(refused).to.equal(true);
-      expect((await listRoles(site)).map((r) => r.rid)).to.include('authenticated');
+      for (const rid of ['anonymous', 'authenticated', 'administrator']) {
+        expect((await expectCode(deleteRole(site, rid), 'ERR_ROLE_BUILTIN')).facts).to.deep.include({ role: rid, action: 'deleted' });
+      }
+      expect((await listRoles(site)).map((r) => r.rid)).to.include.members(['anonymous', 'authenticated', 'administrator']);
+    });
+
+    it('refuses a role whose machine name is not lower case letters, digits and "_" (ERR_ROLE_INVALID)', async () => {
+      const before = await listRoles(site);
+      for (const rid of ['Editor', 'content editor', '1st', '', 'a'.repeat(65), "x'; DROP TABLE roles; --"]) {
+        await expectCode(createRole(site, { rid, label: 'Bad' }), 'ERR_ROLE_INVALID');
+      }
+      expect(await listRoles(site)).to.deep.equal(before);
+    });
+
+    it('granting to or setting the permissions of a role that does not exist is ERR_ROLE_UNKNOWN, and changes nothing', async () => {
+      await createRole(site, { rid: 'setter', label: 'Setter' });
+      await grantPermissions(site, 'setter', ['keep me']);
+      expect((await expectCode(grantPermissions(site, 'ghost', ['p1']), 'ERR_ROLE_UNKNOWN')).facts).to.deep.include({ role: 'ghost' });
+      const before = await rolePermissions(site);
+      expect(before.has('ghost')).to.equal(false);
+      // One transaction: the change to "setter" before the unknown role is rolled back too.
+      await expectCode(setRolePermissions(site, ['keep me', 'new one'], { setter: ['new one'], ghost: ['new one'] }), 'ERR_ROLE_UNKNOWN');
+      expect(await rolePermissions(site)).to.deep.equal(before);
     });
 
     it('grantPermissions and revokePermissions add and remove, idempotently', async () => {
@@ -98,10 +119,17 @@ for (const driver of DRIVERS) {
       expect(await loadUser(site, uid)).to.equal(undefined);
       expect(await site.db('users_roles').where({ uid })).to.have.length(0);
       expect(await site.db('core_sessions').where({ uid })).to.have.length(0);
-      let refused = false;
-      try { await deleteUser(site, 1); } catch { refused = true; }
-      expect(refused).to.equal(true);
+      await expectCode(deleteUser(site, 1), 'ERR_USER_PROTECTED');
       expect(await loadUser(site, 1)).to.not.equal(undefined);
+    });
+
+    it('changing or deleting an account that is gone (deleted meanwhile) is ERR_USER_UNKNOWN', async () => {
+      const uid = await account(site, `gone_${driver}`);
+      await deleteUser(site, uid);
+      expect((await expectCode(changeAccount(site, CONSOLE, uid, { mail: `back_${driver}@site.test` }), 'ERR_USER_UNKNOWN')).facts).to.deep.include({ uid });
+      await expectCode(deleteAccount(site, CONSOLE, uid), 'ERR_USER_UNKNOWN');
+      expect(await loadUser(site, uid)).to.equal(undefined);
+      expect(await site.db('users').where({ mail: `back_${driver}@site.test` })).to.have.length(0);
     });
 
     it('flood: counts within the window, clears, and cron purges expired rows', async () => {
