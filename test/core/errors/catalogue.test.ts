@@ -8,17 +8,6 @@ import { REPO } from '../../harness/codebase.js';
 const CATALOGUE = join(REPO, 'core', 'errors', 'catalogue.ts');
 const SELF = fileURLToPath(import.meta.url);
 
-/**
- * Codes that provision raises and whose tests are being written in
- * test/modules/provision on another branch. TEMPORARY: remove this list when
- * that branch is merged; from then on they are checked like every other code.
- */
-const PENDING_ELSEWHERE: readonly ErrorCode[] = [
-  'ERR_CONTEXT_TYPE', 'ERR_SERVICE_UNKNOWN', 'ERR_JOURNAL_INVALID', 'ERR_TASK_DUPLICATE', 'ERR_TASK_UNDO_FAILED', 'ERR_FAULT_INJECTED',
-  // Raised only by provision's backup (planBackup, a site context whose folder is gone), so its test belongs in
-  // test/modules/provision/backup as well; it reaches the caller only as the cause of ERR_TASK_FAILED.
-  'ERR_SITE_NOT_FOUND',
-];
 
 /** Every file under `dir` whose name ends with one of `exts`, skipping node_modules and dot folders. */
 function filesUnder(dir: string, exts: readonly string[]): string[] {
@@ -72,13 +61,9 @@ describe('error catalogue', () => {
     for (const code of codes) {
       const missing: string[] = [];
       if (!raised.has(code)) missing.push('raised by no source file (remove it from the catalogue, or raise it)');
-      if (!asserted.has(code) && !PENDING_ELSEWHERE.includes(code)) missing.push('asserted by no test');
+      if (!asserted.has(code)) missing.push('asserted by no test');
       if (missing.length) problems.push(`${code}: ${missing.join('; ')}`);
     }
     expect(problems, `Codes of core/errors/catalogue.ts that need work:\n  ${problems.join('\n  ')}\n`).to.deep.equal([]);
-  });
-
-  it('names only codes of the catalogue in PENDING_ELSEWHERE', () => {
-    expect(codes).to.include.members([...PENDING_ELSEWHERE]);
   });
 });

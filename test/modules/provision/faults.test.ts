@@ -10,6 +10,7 @@
  * forward, not back: tasks.test.ts and migrate.test.ts cover them.
  */
 import { expect } from 'chai';
+import type { ErrorCode } from '../../../core/errors/catalogue.js';
 import { join } from 'node:path';
 import { taskRegistry } from '../../../modules/provision/runner/registry.js';
 import { show } from '../../cli/run-helper.js';
@@ -19,6 +20,9 @@ import { symlinkSync } from 'node:fs';
 import { backendKernel } from './backup/hosting.js';
 import { provisionEnv, type ProvisionEnv } from './env.js';
 import { leftovers } from './leftovers.js';
+
+/** The cause every injected failure names. */
+const INJECTED: ErrorCode = 'ERR_FAULT_INJECTED';
 
 /** One task to fault: how to get a site ready for it, and the command line that runs it. */
 interface Scenario {
@@ -114,7 +118,7 @@ for (const setup of SETUPS) {
               // Half-way, the injected error meets the step's own handling (a check may report it as a bad backup): any coded failure will do.
               if (mode === 'fail') {
                 expect(run.error, label).to.equal('ERR_TASK_FAILED');
-                expect(run.stdout, label).to.include('[ERR_FAULT_INJECTED]');
+                expect(run.stdout, label).to.include(`[${INJECTED}]`);
               }
               else expect(run.error, label).to.match(/^ERR_/);
             }
