@@ -39,7 +39,7 @@ export function backendKey(home: string): BackendKey {
   let privateKey = readIfPresent(privatePath);
   if (privateKey === undefined) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `aegir@${hostname()}` });
+    const pair = generatePair();
     const tmp = join(dir, `.id_ed25519.${randomBytes(6).toString('hex')}.tmp`);
     try {
       writeFileSync(tmp, pair.private, { mode: 0o600, flag: 'wx' });
@@ -65,6 +65,21 @@ export function backendKey(home: string): BackendKey {
   const publicKey = `${parsed.type} ${blob.toString('base64')}${parsed.comment ? ` ${parsed.comment}` : ''}`;
   if (readIfPresent(publicPath)?.trim() !== publicKey) writeFileAtomic(publicPath, `${publicKey}\n`, 0o644);
   return { privatePath, publicPath, privateKey, publicKey, fingerprint: fingerprint(blob) };
+}
+
+/**
+ * A new ed25519 pair in OpenSSH format that parses back. ssh2's generator
+ * drops a leading zero byte of the public key about once in 256 keys (a
+ * 31-byte key that nothing can read, seen as a flaky "Malformed OpenSSH
+ * private key"), so a pair is made again until it reads back whole.
+ */
+function generatePair(): { private: string } {
+  for (let i = 0; i < 64; i++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `aegir@${hostname()}` });
+    const parsed = ssh2.utils.parseKey(pair.private);
+    if (!(parsed instanceof Error) && !Array.isArray(parsed) && parsed.getPublicSSH().length === 51) return pair;
+  }
+  throw new AegirError('ERR_TOOL_FAILED', { tool: 'ssh2 key generation', code: 'none', problem: 'no readable ed25519 key in 64 tries' });
 }
 
 /**
