@@ -19,6 +19,7 @@ export class TaskSupervisor {
   private cancelledBy: string | undefined;
   private undoing = false;
   private pastCommit = false;
+  private fired = false;
 
   constructor(private readonly fault?: Fault) {}
 
@@ -70,7 +71,9 @@ export class TaskSupervisor {
   beforeChange(): void {
     if (this.undoing) return;
     const f = this.fault;
-    if (f?.mid && f.step === this.step && this.changes === 1) {
+    if (f?.mid && f.step === this.step && this.changes === 1 && !this.fired) {
+      // Once: what the step does to clean up after the failure (a finally) must run as it would after a real one.
+      this.fired = true;
       if (f.mode === 'kill') process.kill(process.pid, 'SIGKILL');
       throw new AegirError('ERR_FAULT_INJECTED', { task: f.task, step: f.step });
     }

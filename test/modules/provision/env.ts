@@ -74,16 +74,30 @@ export async function provisionEnv(driver: Driver, opts: {
     dbArgs.splice(0, 1, '--db=mysql', `--db-settings=host=${m.admin.host},port=${m.admin.port},adminUser=${m.admin.user}`, '--db-admin-pass-file=-');
     extra.stdin = m.admin.password;
   }
-  const saved = await cli(backend.root, ['provision-save', '@server_master', '--context-type=server', '--host=localhost',
-    ...httpArgs, `--app=${opts.app ?? 'builtin'}`, `--app-settings=runDir=${runDir}`, ...dbArgs],
-  { env: { ...process.env, AEGIR_HOME: home }, ...(extra.stdin ? { stdin: extra.stdin } : {}) });
-  if (saved.code !== 0) throw new Error(`server context: ${saved.stderr}`);
-  for (const argv of [
-    ['@server_master', 'provision-verify'],
-    ['provision-save', '@platform_test', '--context-type=platform', '--server=@server_master', `--platform-root=${platform.root}`],
-  ]) {
-    const r = await aegir(argv);
-    if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+  const cleanup = (): void => {
+    backend.cleanup();
+    platform.cleanup();
+    rmSync(home, { recursive: true, force: true });
+  };
+  try {
+    const saved = await cli(backend.root, ['provision-save', '@server_master', '--context-type=server', '--host=localhost',
+      ...httpArgs, `--app=${opts.app ?? 'builtin'}`, `--app-settings=runDir=${runDir}`, ...dbArgs],
+    { env: { ...process.env, AEGIR_HOME: home }, ...(extra.stdin ? { stdin: extra.stdin } : {}) });
+    if (saved.code !== 0) throw new Error(`server context: ${saved.stderr}`);
+    for (const argv of [
+      ['@server_master', 'provision-verify'],
+      ['provision-save', '@platform_test', '--context-type=platform', '--server=@server_master', `--platform-root=${platform.root}`],
+    ]) {
+      const r = await aegir(argv);
+      if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${r.stderr}`);
+    }
+  } catch (e) {
+    // A setup that failed leaves nothing behind either (processes it started end with their folders).
+    for (const f of existsSync(runDir) ? readdirSync(runDir).filter((n) => n.endsWith('.pid')) : []) {
+      try { process.kill(Number(readFileSync(join(runDir, f), 'utf8')), 'SIGTERM'); } catch { /* gone */ }
+    }
+    cleanup();
+    throw e;
   }
   const spawnAegir = (argv: readonly string[], env: Record<string, string> = {}): Spawned => {
     const child = spawn(process.execPath, [join(backend.root, 'bin', 'aegir'), ...argv], {
@@ -112,9 +126,7 @@ export async function provisionEnv(driver: Driver, opts: {
         try { process.kill(Number(readFileSync(join(run, f), 'utf8')), 'SIGTERM'); } catch { /* gone */ }
       }
       await new Promise((r) => setTimeout(r, 100));
-      backend.cleanup();
-      platform.cleanup();
-      rmSync(home, { recursive: true, force: true });
+      cleanup();
     },
   };
 }

@@ -29,7 +29,7 @@ describe('provision migrate to another database server (same platform and name)'
     const v = await pe.aegir(['@server_db', 'provision-verify']);
     expect(v.code, show(v)).to.equal(0);
   });
-  after(async () => { await pe.stop(); });
+  after(async () => { await pe?.stop(); });
 
   const site = (domain: string, ...args: string[]) => cli(pe.platform.root, [`--uri=${domain}`, ...args], { env: { ...process.env, AEGIR_HOME: pe.home } });
   const slogan = async (domain: string): Promise<string> => json<string>(await site(domain, 'config-get', 'system.slogan', '--format=json'));

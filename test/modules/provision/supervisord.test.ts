@@ -8,7 +8,7 @@ describe('provision app service supervisord', function () {
   this.timeout(120_000);
   let pe: ProvisionEnv;
   before(async () => { pe = await provisionEnv('sqlite', { app: 'supervisord' }); });
-  after(async () => { await pe.stop(); });
+  after(async () => { await pe?.stop(); });
 
   const ctl = (...args: string[]): string => {
     try {

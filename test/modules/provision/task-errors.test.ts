@@ -26,7 +26,7 @@ describe('provision task errors', function () {
     const r = await pe.aegir([`@${site}`, 'provision-install']);
     expect(r.code, show(r)).to.equal(0);
   });
-  after(async () => { await pe.stop(); });
+  after(async () => { await pe?.stop(); });
 
   it('a site task asked of a platform is ERR_CONTEXT_TYPE, naming what it needs', async () => {
     const r = await pe.aegir(['@platform_test', 'provision-install', '--backend']);

@@ -28,7 +28,7 @@ for (const driver of DRIVERS) {
     this.timeout(120_000);
     let pe: ProvisionEnv;
     before(async () => { pe = await provisionEnv(driver); });
-    after(async () => { await pe.stop(); });
+    after(async () => { await pe?.stop(); });
 
     const save = async (domain: string, extra: string[] = []): Promise<void> => {
       const r = await pe.aegir(['provision-save', `@${domain}`, '--context-type=site', '--platform=@platform_test', '--db-server=@server_master', '--profile=minimal', ...extra]);
@@ -135,7 +135,7 @@ describe('provision bad input', function () {
   this.timeout(60_000);
   let pe: ProvisionEnv;
   before(async () => { pe = await provisionEnv('sqlite'); });
-  after(async () => { await pe.stop(); });
+  after(async () => { await pe?.stop(); });
 
   for (const name of ['bad..test', 'a.test;rm', 'a.test}', 'A.TEST', 'a test', "a'.test", '-a.test', `${'a'.repeat(64)}.test`]) {
     it(`config-injection: refuses the site name ${JSON.stringify(name)}`, async () => {
