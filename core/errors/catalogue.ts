@@ -113,6 +113,13 @@ export const catalogue = define({
   ERR_BACKUP_INVALID: (f) => `Backup ${f.file} cannot be used: ${f.problem}. Nothing was changed.`,
   ERR_DISK_FULL: (f) => `Not enough disk space on "@${f.server}" for ${f.what}: ${f.need} needed, ${f.free} free.`,
 
+  // Hosting: the task queue and its dispatcher.
+  ERR_TASK_QUEUED: (f) => `A ${f.task} task is already queued for node ${f.object} (task ${f.nid}). Wait for it, or cancel it first.`,
+  ERR_TASK_NOT_CANCELLABLE: (f) => `Task ${f.nid} cannot be cancelled: it is ${f.status}.`,
+  ERR_TASK_NOT_RETRYABLE: (f) => `Task ${f.nid} cannot be run again: it is ${f.status}. Only a task that has ended can be retried.`,
+  ERR_TASK_ABANDONED: (f) => `Task ${f.nid} was running under a dispatcher that stopped (${f.dispatcher}); the next task on its ${f.kind} undoes what it had done.`,
+  ERR_DISPATCHER_RUNNING: (f) => `Another dispatcher already works on this site's queue (${f.holder}); on SQLite only one may run. Stop it first, or move the hostmaster to MySQL/MariaDB for several.`,
+
   // Command line.
   ERR_COMMAND_UNKNOWN: (f) => `Unknown command "${f.command}".${f.suggestion ? ` Did you mean "${f.suggestion}"?` : ''} Run "aegir help" for the list.`,
   ERR_COMMAND_DUPLICATE: (f) => `Command "${f.command}" is declared by both ${f.first} and ${f.second}.`,
