@@ -111,7 +111,7 @@ export async function planBackup(ctx: SiteTaskContext): Promise<BackupPlan> {
   if (unsafe) throw new AegirError('ERR_PATH_INVALID', { path: siteDir, problem: `${unsafe}; replace it with a copy of what it points at, or remove it` });
   const filesBytes = entries.reduce((n, e) => n + e.size, 0);
   const db = settings.database;
-  const dbBytes = db.driver === 'mysql' ? await mysqlDatabaseBytes(exec, db) : await fileSize(exec, posix.isAbsolute(db.file) ? db.file : posix.join(siteDir, db.file));
+  const dbBytes = db.driver === 'mysql' ? await mysqlDatabaseBytes(exec, db, await ctx.workFolder(ctx.appServer)) : await fileSize(exec, posix.isAbsolute(db.file) ? db.file : posix.join(siteDir, db.file));
   const { staging, partial } = partialPaths(ctx.home, site);
   const backupDir = backupDirOf(ctx.home, site);
   const need = filesBytes + 2 * dbBytes + 1024 * entries.length + (1 << 20);

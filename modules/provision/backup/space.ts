@@ -49,11 +49,11 @@ function optionValue(v: string): string {
 /**
  * Size of a site's MySQL database (data and indexes, from
  * information_schema), asked by the mysql client on the site's server with
- * the site's own credentials in a 0600 option file in a private temporary
- * folder there, removed afterwards.
+ * the site's own credentials in a 0600 option file in `dir` (a task's
+ * work folder: it goes when the task ends, or its recovery runs), removed
+ * afterwards.
  */
-export async function mysqlDatabaseBytes(exec: Executor, db: MysqlSettings): Promise<number> {
-  const dir = (await exec.run(['mktemp', '-d'], { timeoutMs: 30_000 })).stdout.trim();
+export async function mysqlDatabaseBytes(exec: Executor, db: MysqlSettings, dir: string): Promise<number> {
   try {
     const lines = ['[client]', `user=${optionValue(db.user)}`, `password=${optionValue(db.password)}`];
     if (db.socket) lines.push('host=localhost', `socket=${optionValue(db.socket)}`);

@@ -31,6 +31,15 @@ export interface TaskContextBase {
    * cancel or a recovery ends them.
    */
   executorFor(server: ServerContext): Promise<Executor>;
+  /**
+   * A new private folder (0700) for the task's own temporary files on a
+   * server: under the Aegir home's work/ here, in /tmp on a server over
+   * SSH. It is noted in the journal and removed when the task ends, and by
+   * the recovery of a task whose process died, so it never outlives the task.
+   */
+  workFolder(server: ServerContext): Promise<string>;
+  /** Remove the work folders the task (or the interrupted task it recovers) made. */
+  removeWorkFolders(): Promise<void>;
   /** Release the executors the task made (connections to other servers). */
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Kernel } from '../../../core/kernel/kernel.js';
 import type { Logger } from '../../../core/logger/logger.js';
 import { ContextStore } from '../context/store.js';
@@ -35,9 +36,25 @@ export interface OpenTask {
 function base(o: OpenTask, contexts: ContextStore): TaskContextBase {
   const make = o.executors ?? executors(o.home);
   const made = new Map<string, Promise<Executor>>();
-  return {
+  const notes = new TaskNotes();
+  const b: TaskContextBase = {
     home: o.home, kernel: o.kernel, contexts, secrets: new Secrets(o.home), logger: o.logger, aegirBin: o.aegirBin,
-    state: new Map(), notes: new TaskNotes(), options: o.options ?? {},
+    state: new Map(), notes, options: o.options ?? {},
+    async workFolder(server) {
+      const exec = await b.executorFor(server);
+      const base = exec.local ? join(o.home, 'work') : '/tmp';
+      if (exec.local) await exec.mkdir(base, 0o700);
+      const path = (await exec.run(['mktemp', '-d', `${base}/aegir-task-XXXXXXXX`], { timeoutMs: 30_000 })).stdout.trim();
+      notes.set(WORK, [...workFolders(notes), { server: server.name, path }]);
+      return path;
+    },
+    async removeWorkFolders() {
+      for (const w of workFolders(notes)) {
+        const server = contexts.find(w.server);
+        if (server?.type === 'server') await (await b.executorFor(server)).remove(w.path);
+      }
+      if (workFolders(notes).length) notes.set(WORK, []);
+    },
     executorFor(server) {
       let e = made.get(server.name);
       if (!e) {
@@ -52,6 +69,14 @@ function base(o: OpenTask, contexts: ContextStore): TaskContextBase {
       await Promise.all(all.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
     },
   };
+  return b;
+}
+
+/** The note that lists a task's work folders. */
+const WORK = 'task.work';
+
+function workFolders(notes: TaskNotes): { server: string; path: string }[] {
+  return notes.get<{ server: string; path: string }[]>(WORK) ?? [];
 }
 
 /** Open the task context of a site: its contexts (site, platform, servers) and executors. */

@@ -69,6 +69,7 @@ export async function runTask<C extends TaskContextBase>(run: TaskRun<C>): Promi
       done.push(step);
       current = undefined;
     }
+    await ctx.removeWorkFolders();
     journal.end();
   } catch (e) {
     const failed = current?.title ?? 'start';
@@ -77,6 +78,7 @@ export async function runTask<C extends TaskContextBase>(run: TaskRun<C>): Promi
     if (touched.some((s) => s.commit)) {
       // Past the point of no return: going back would restore half a site. Finish by running the task again.
       logger.error(`${run.task} failed at "${failed}": ${problem}. Nothing is undone past "${touched.find((s) => s.commit)?.title ?? failed}"; run the task again to finish it.`);
+      await ctx.removeWorkFolders().catch(() => undefined);
       journal.end();
       throw new AegirError('ERR_TASK_FAILED', { task: run.task, context: run.context, step: failed, problem, undone: 'It is past its point of no return: run it again to finish.' }, { cause: e });
     }
@@ -84,6 +86,7 @@ export async function runTask<C extends TaskContextBase>(run: TaskRun<C>): Promi
     logger.error(cancelled ? `${run.task} was cancelled (${cancelled}) at "${failed}". Undoing what it did.` : `${run.task} failed at "${failed}": ${problem}. Rolling back.`);
     sup.beginUndo();
     const r = await undoSteps(touched, ctx);
+    await ctx.removeWorkFolders().catch((x: unknown) => { r.failed.push(`remove the task's work folders (${describe(x)})`); });
     const undone = r.undone.length ? `Undone: ${r.undone.join('; ')}.` : 'Nothing needed undoing.';
     if (r.failed.length) {
       // The journal stays: once this process ends, the next task on the context undoes the task again.
@@ -141,6 +144,7 @@ export async function recoverTask<C extends TaskContextBase>(state: JournalState
       logger.info(`Finishing: ${step.title}`);
       await step.run(ctx);
     }
+    await ctx.removeWorkFolders();
     journal.end();
     return { undone: [], finished: true, ended };
   }
@@ -148,6 +152,7 @@ export async function recoverTask<C extends TaskContextBase>(state: JournalState
   logger.warning(`Task ${state.task} of @${state.context} (pid ${state.owner.pid}) was interrupted; undoing its ${touched.length} step(s) first.`);
   sup.beginUndo();
   const r = await undoSteps(touched, ctx);
+  await ctx.removeWorkFolders().catch((x: unknown) => { r.failed.push(`remove the task's work folders (${describe(x)})`); });
   if (r.failed.length) {
     throw new AegirError('ERR_TASK_UNDO_FAILED', {
       task: state.task, context: state.context, step: state.current ?? state.done.at(-1) ?? 'start', problem: 'its process died',
