@@ -118,6 +118,14 @@ export const catalogue = define({
   ERR_TASK_NOT_CANCELLABLE: (f) => `Task ${f.nid} cannot be cancelled: it is ${f.status}.`,
   ERR_TASK_NOT_RETRYABLE: (f) => `Task ${f.nid} cannot be run again: it is ${f.status}. Only a task that has ended can be retried.`,
   ERR_TASK_ABANDONED: (f) => `Task ${f.nid} was running under a dispatcher that stopped (${f.dispatcher}); the next task on its ${f.kind} undoes what it had done.`,
+  ERR_TASK_TYPE_UNKNOWN: (f) => `There is no ${f.task} task for a ${f.kind}${f.known ? ` (there are: ${f.known})` : ''}.`,
+  ERR_TASK_NOT_OFFERED: (f) => `A ${f.task} task is not offered for ${f.kind} ${f.object} while it is ${f.status}.`,
+  ERR_TASK_HOSTMASTER: (f) => `${f.object} is the hostmaster's own ${f.kind}: the ${f.task} task would take the hosting system itself down, so it is refused.`,
+  ERR_TASK_DENIED: (f) => `${f.who} may not queue ${f.task} tasks (it needs the permission "${f.permission}").`,
+  ERR_TASK_ARGS_INVALID: (f) => `The ${f.task} task cannot be queued: ${f.problems}. Correct these and try again.`,
+  ERR_OBJECT_UNKNOWN: (f) => `Node ${f.nid} is no server, platform or site (or it was deleted meanwhile).`,
+  ERR_BACKEND_NO_RESULT: (f) => `The back end ended without a result (${f.why}); see the task's log for its last lines.`,
+  ERR_OBJECT_IN_USE: (f) => `The ${f.what} cannot be deleted: ${f.problem}.`,
   ERR_DISPATCHER_RUNNING: (f) => `Another dispatcher already works on this site's queue (${f.holder}); on SQLite only one may run. Stop it first, or move the hostmaster to MySQL/MariaDB for several.`,
 
   // Command line.

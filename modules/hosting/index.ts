@@ -1,11 +1,46 @@
 import { defineModule } from '../../core/modules/definition.js';
+import type {} from '../node/hooks.js';
+import type {} from '../user/hooks.js';
+import { hostingQueued } from './commands/queued.js';
+import { hostingCancel, hostingRetry, hostingTask, hostingTasks } from './commands/task.js';
+import { hostingHooks } from './hooks.js';
+import { checkObjectDraft } from './objects/check.js';
+import { objectSchema } from './objects/schema.js';
+import { deleteObject, insertObject, loadObjects, normaliseDraft, updateObject } from './objects/sync.js';
+import { insertTaskRow, taskNodeType } from './objects/task-node.js';
+import { objectNodeTypes } from './objects/types.js';
 import { queueSchema } from './queue/schema.js';
+import { builtinTaskTypes, taskPermissions } from './tasks/builtin.js';
+import { recordFailure, recordSuccess } from './tasks/reactions.js';
+
+const permissions = [
+  { name: 'administer hosting', title: 'Administer hosting', description: 'Every server, platform, site, client and task, and every task type.', restricted: true },
+  ...taskPermissions,
+];
 
 /**
- * The hosting front end. So far: the task queue's tables and its
- * dispatcher (queue/); the node types, task types, the bridge to the back
- * end and the commands follow (see the issue's note).
+ * The hosting front end: server, platform, site, client and task nodes
+ * with their own tables, the task types (hosting.task_types), the queue
+ * and its dispatcher, the commands to queue, list, cancel and retry tasks
+ * and to run the dispatcher. Tasks run on the back end through the drush
+ * bridge; what they did comes back through hosting.task_succeeded and
+ * hosting.task_failed.
  */
 export default defineModule({
-  schema: queueSchema,
+  hooks: hostingHooks,
+  schema: { ...queueSchema, ...objectSchema },
+  register(api) {
+    api.on('node.types', (add) => { for (const t of [...objectNodeTypes, taskNodeType]) add(t); });
+    api.on('node.validate', (add, { node }) => { for (const e of checkObjectDraft(node)) add(e); });
+    api.on('node.presave', normaliseDraft);
+    api.on('node.insert', async (e) => { await insertObject(e); await insertTaskRow(e); });
+    api.on('node.update', updateObject);
+    api.on('node.delete', deleteObject);
+    api.on('node.load', loadObjects);
+    api.on('user.permissions', (add) => { for (const p of permissions) add(p); });
+    api.on('hosting.task_types', (add) => { for (const t of builtinTaskTypes) add(t); });
+    api.on('hosting.task_succeeded', recordSuccess);
+    api.on('hosting.task_failed', recordFailure);
+    api.on('cli.commands', (add) => { for (const c of [hostingTask, hostingTasks, hostingCancel, hostingRetry, hostingQueued]) add(c); });
+  },
 });

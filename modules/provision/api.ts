@@ -22,3 +22,4 @@ export { appHostFor, platformAegir, service, siteClaims, siteDirOf, type SiteTas
 export { checkServed } from './tasks/checks.js';
 export { serveSite, isServed } from './tasks/site-delete.js';
 export type { ProvisionHooks } from './hooks.js';
+export { isDomain, isSafePath, pathProblem, typeOfName } from './context/validate.js';

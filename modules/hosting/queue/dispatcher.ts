@@ -4,6 +4,7 @@ import { describe } from '../../../core/errors/aegir-error.js';
 import type { Logger } from '../../../core/logger/logger.js';
 import { isRunning, processStart, selfIdentity, type ProcessIdentity } from '../../../core/util/process-identity.js';
 import type { Limits } from './lanes.js';
+import { listen } from './bell.js';
 import { SingleDispatcherLock } from './single.js';
 import { isMysql, TaskQueue, type TaskRow, type TaskStatus } from './store.js';
 
@@ -85,6 +86,7 @@ export class Dispatcher {
   private ticking = false;
   private again = false;
   private stopping = false;
+  private unlisten: () => void = () => undefined;
 
   constructor(private readonly o: DispatcherOptions) {
     const me = selfIdentity();
@@ -105,6 +107,7 @@ export class Dispatcher {
     this.timers.push(setInterval(() => { void this.beat(); }, hb));
     this.timers.push(setInterval(() => this.wake(), this.o.pollMs ?? 100));
     for (const t of this.timers) t.unref();
+    this.unlisten = listen(this.o.db, () => this.wake());
     this.wake();
     this.o.logger.info(`Dispatcher ${this.id} runs up to ${this.o.limits.global} task(s), ${this.o.limits.perServer} per server.`);
   }
@@ -132,6 +135,7 @@ export class Dispatcher {
    */
   async stop(o: { handBack?: boolean } = {}): Promise<void> {
     this.stopping = true;
+    this.unlisten();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     if (o.handBack) for (const r of this.running.values()) r.abort.abort('the dispatcher stopped');

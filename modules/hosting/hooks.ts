@@ -1,0 +1,41 @@
+import { hook } from '../../core/hooks/kinds.js';
+import type { SiteContext } from '../../core/site/context.js';
+import type { HostingObject } from './objects/object.js';
+import type { RunOutcome } from './queue/dispatcher.js';
+import type { TaskRow } from './queue/store.js';
+import type { TaskTypeDefinition } from './tasks/types.js';
+
+/** What the post-task hooks get: the task, its object as it was when it ran, how it ended, and the hostmaster site. */
+export interface TaskEndEvent {
+  readonly task: TaskRow;
+  readonly object: HostingObject;
+  readonly outcome: RunOutcome;
+  /** What the back end reported (its result line's output), if anything. */
+  readonly output: unknown;
+  readonly site: SiteContext;
+}
+
+/**
+ * Hooks of the hosting module.
+ * - `hosting.task_types` (collect, once per kernel): the task types (see
+ *   tasks/types.ts). A name declared twice for one object kind keeps the
+ *   first and is an error naming both modules.
+ * - `hosting.task_succeeded` (event, in module order, after the task's
+ *   outcome is stored): update the front end from what the back end did
+ *   (a site's status, the clone's new node, a backup record, a platform's
+ *   packages). A throwing implementation is logged in the task's log; the
+ *   task keeps its outcome.
+ * - `hosting.task_failed` (event, likewise, for error and cancelled).
+ */
+export const hostingHooks = {
+  'hosting.task_types': hook.collect<TaskTypeDefinition>('Task types per object kind (server, platform, site): the provision command, permission, arguments and states; collected once per kernel.'),
+  'hosting.task_succeeded': hook.event<TaskEndEvent>('A task ended with success or warning: bring the front end up to date with what the back end did.'),
+  'hosting.task_failed': hook.event<TaskEndEvent>('A task ended with error or was cancelled: undo what the front end had assumed.'),
+} as const;
+
+/** Types of the hosting module's hooks. */
+export type HostingHooks = typeof hostingHooks;
+
+declare module '../../core/hooks/hook-map.js' {
+  interface HookMap extends HostingHooks {}
+}

@@ -1,0 +1,92 @@
+import { describe } from '../../../core/errors/aegir-error.js';
+import type { Account } from '../../../core/http/types.js';
+import type { SiteContext } from '../../../core/site/context.js';
+import { runBackend, type BackendOutcome } from '../../drush-bridge/run.js';
+import { loadObject, type HostingObject } from '../objects/object.js';
+import type { RunIo, RunOutcome, TaskRunner } from '../queue/dispatcher.js';
+import type { TaskRow } from '../queue/store.js';
+import { contextsFor } from './contexts.js';
+import { taskType } from './registry.js';
+
+/** Where the back end is, for the bridge. */
+export interface BridgeSetup {
+  /** The hostmaster site (its database holds the queue and the objects). */
+  readonly site: SiteContext;
+  /** The back end's bin/aegir. */
+  readonly aegirBin: string;
+  /** The Aegir home the back end works in. */
+  readonly home: string;
+}
+
+/** The dispatcher's own account, for the task types' checks while a task runs (the task was checked when it was queued). */
+const DISPATCHER: Account = { uid: 0, name: 'the dispatcher', roles: [], anonymous: false, hasPermission: () => true };
+
+/** How a back end's outcome reads as a task status: cancelled, error, or success (warning when it logged warnings or errors). */
+export function statusOf(out: BackendOutcome, warned: boolean): RunOutcome['status'] {
+  if (out.result?.status === 'success') return warned ? 'warning' : 'success';
+  if (out.result?.error?.code === 'ERR_TASK_CANCELLED') return 'cancelled';
+  return 'error';
+}
+
+/**
+ * The task runner of the hosting front end: write the contexts the task
+ * needs from the front end's tables (provision-save), run the task type's
+ * provision command through the drush bridge with the log stored as it
+ * comes, then let modules react (hosting.task_succeeded or
+ * hosting.task_failed). A back end that ends without a result is an error
+ * with its last lines in the log.
+ */
+export function bridgeRunner(b: BridgeSetup): TaskRunner {
+  return async (task: TaskRow, io: RunIo): Promise<RunOutcome> => {
+    const db = b.site.db;
+    const note = (level: string, message: string) => io.log({ time: Date.now(), level, message });
+    const object = await loadObject(db, task.objectNid);
+    if (!object) {
+      await note('error', `Node ${task.objectNid} is no server, platform or site any more.`);
+      return { status: 'error', errorCode: 'ERR_OBJECT_UNKNOWN' };
+    }
+    const type = taskType(b.site.kernel, object.kind, task.taskType);
+    if (!type) {
+      await note('error', `No enabled module offers a ${task.taskType} task for a ${object.kind} (was its module disabled?).`);
+      return { status: 'error', errorCode: 'ERR_TASK_TYPE_UNKNOWN' };
+    }
+    let warned = false;
+    const forward = async (e: { time: number; level: string; message: string }): Promise<void> => {
+      if (e.level === 'warning' || e.level === 'error') warned = true;
+      await note(e.level, e.message);
+    };
+    for (const c of await contextsFor(db, object, task.args)) {
+      const saved = await runBackend({ aegirBin: b.aegirBin, home: b.home, command: 'provision-save', context: c.name, options: { ...c.options, quiet: true }, onLog: forward, signal: io.signal });
+      if (saved.result?.status !== 'success') {
+        await note('error', `The context @${c.name} could not be written: ${saved.result?.error?.message ?? saved.lastLines.join(' / ')}`);
+        return finish(b, task, object, { status: 'error', errorCode: saved.result?.error?.code ?? 'ERR_BACKEND_NO_RESULT', exitCode: saved.exitCode }, undefined, io);
+      }
+    }
+    const options = (await type.options?.(task.args, { site: b.site, object, account: DISPATCHER })) ?? {};
+    const out = await runBackend({
+      aegirBin: b.aegirBin, home: b.home, command: type.command, context: object.context, options, onLog: forward, signal: io.signal,
+      onSpawn: (child) => { void io.started(child); },
+    });
+    if (!out.result) {
+      await note('error', `The back end ended without a result (exit ${out.exitCode ?? out.signal}). Its last lines: ${out.lastLines.slice(-5).join(' / ') || 'none'}`);
+    } else if (out.result.status === 'error') {
+      await note('error', `${out.result.error?.code}: ${out.result.error?.message}`);
+    }
+    const outcome: RunOutcome = {
+      status: statusOf(out, warned), exitCode: out.exitCode, errorCode: out.result?.error?.code ?? (out.result ? null : 'ERR_BACKEND_NO_RESULT'), result: out.result?.output ?? null,
+    };
+    return finish(b, task, object, outcome, out.result?.output, io);
+  };
+}
+
+/** Let modules react to how the task ended; a reaction that fails is logged and turns a success into a warning. */
+async function finish(b: BridgeSetup, task: TaskRow, object: HostingObject, outcome: RunOutcome, output: unknown, io: RunIo): Promise<RunOutcome> {
+  const ok = outcome.status === 'success' || outcome.status === 'warning';
+  try {
+    await b.site.hooks.emit(ok ? 'hosting.task_succeeded' : 'hosting.task_failed', { task, object, outcome, output, site: b.site });
+    return outcome;
+  } catch (e) {
+    await io.log({ time: Date.now(), level: 'error', message: `The front end could not record what the task did: ${describe(e)}` });
+    return ok ? { ...outcome, status: 'warning' } : outcome;
+  }
+}

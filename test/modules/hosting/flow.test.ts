@@ -1,0 +1,163 @@
+/**
+ * The hosting front end end to end, on the real back end: server, platform
+ * and site nodes queue their first tasks, a dispatcher runs them through
+ * the drush bridge, and the sites are really served; then the site tasks
+ * through the queue with their effects checked on disk and over HTTP.
+ */
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Logger, memorySink, type LogEntry } from '../../../core/logger/logger.js';
+import { bootSite, type Site } from '../../../core/site/site.js';
+import { Dispatcher } from '../../../modules/hosting/queue/dispatcher.js';
+import { TaskQueue } from '../../../modules/hosting/queue/store.js';
+import { bridgeRunner } from '../../../modules/hosting/tasks/bridge-runner.js';
+import { queueTask } from '../../../modules/hosting/tasks/queue-task.js';
+import { saveNode } from '../../../modules/node/storage.js';
+import { CONSOLE_ACCOUNT } from '../../../modules/hosting/commands/common.js';
+import { cli, show } from '../../cli/run-helper.js';
+import { mariadb } from '../../harness/mariadb.js';
+import { DRIVERS } from '../../harness/codebase.js';
+import { expectCode } from '../../harness/expect.js';
+import { provisionEnv, type ProvisionEnv } from '../provision/env.js';
+
+const until = async (check: () => Promise<boolean>, ms = 60_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+for (const driver of DRIVERS) {
+  describe(`hosting: objects and tasks through the queue on the real back end (${driver})`, function () {
+    this.timeout(300_000);
+    let pe: ProvisionEnv;
+    let site: Site;
+    let d: Dispatcher;
+    const logs: LogEntry[] = [];
+    const ids: Record<string, number> = {};
+
+    before(async () => {
+      pe = await provisionEnv(driver);
+      // The hostmaster's own database (and so the queue) is on the driver under test too.
+      const db = driver === 'mysql' ? (await mariadb()).database('hostmaster') : undefined;
+      const install = await cli(pe.backend.root, ['site-install', 'standard', '--uri=hostmaster.test', '-q',
+        ...(db ? [`--db-url=mysql://${encodeURIComponent(db.user)}@${db.host}:${db.port}/${db.database}`, '--db-pass-file=-'] : [])],
+      { env: { ...process.env, AEGIR_HOME: pe.home }, ...(db ? { stdin: db.password } : {}) });
+      expect(install.code, show(install)).to.equal(0);
+      const enable = await pe.aegir(['--uri=hostmaster.test', 'pm-enable', 'hosting', '-y', '-q']);
+      expect(enable.code, show(enable)).to.equal(0);
+      site = await bootSite(pe.backend.codebase, 'hostmaster.test', new Logger(memorySink(logs), 'debug'));
+      d = new Dispatcher({
+        db: site.db, runner: bridgeRunner({ site, aegirBin: join(pe.backend.root, 'bin', 'aegir'), home: pe.home }),
+        limits: { global: 4, perServer: 2 }, logger: site.logger, heartbeatMs: 500, pollMs: 50,
+      });
+      await d.start();
+    });
+    after(async () => {
+      await d?.stop({ handBack: true });
+      await site?.close();
+      await pe?.stop();
+    });
+
+    const statusOf = async (nid: number): Promise<string | undefined> => (await new TaskQueue(site.db).get(nid))?.status;
+    const lastTask = async (object: number): Promise<number> => Number(((await site.db('hosting_task').where({ object_nid: object }).orderBy('nid', 'desc').first('nid')) as { nid: number }).nid);
+    const ended = async (task: number): Promise<string> => {
+      await until(async () => ['success', 'warning', 'error', 'cancelled'].includes((await statusOf(task)) ?? ''));
+      return (await statusOf(task))!;
+    };
+    const logOf = async (task: number): Promise<string> => {
+      const t = await new TaskQueue(site.db).get(task);
+      return ((await site.db('hosting_task_log').where({ rid: t!.runId }).orderBy('lid')) as { message: string }[]).map((l) => l.message).join('\n');
+    };
+
+    it('keeps the queue in the hostmaster\'s own database, on the driver under test', async () => {
+      expect(site.settings.database.driver).to.equal(driver);
+    });
+
+    it('a new server node and a new platform node queue their verify; both run and are recorded verified, with the platform\'s packages', async () => {
+      const server = JSON.parse((await import('node:fs')).readFileSync(join(pe.home, 'contexts', 'server_master.json'), 'utf8')) as { services: Record<string, Record<string, unknown>> };
+      const settings = (k: string): string => Object.entries(server.services[k] ?? {}).filter(([n]) => n !== 'type').map(([n, v]) => `${n}=${String(v)}`).join(',');
+      const s = await saveNode(site, { type: 'server', title: 'Master', fields: {
+        context: 'server_master', host: 'localhost', http: 'builtin', http_settings: settings('http'), db: String(server.services.db!.type), db_settings: settings('db'),
+        app: 'builtin', app_settings: settings('app'),
+      } }, { account: CONSOLE_ACCOUNT });
+      ids.server = s.nid;
+      const p = await saveNode(site, { type: 'platform', title: 'Test platform', fields: { context: 'platform_test', server: s.nid, root: pe.platform.root } }, { account: CONSOLE_ACCOUNT });
+      ids.platform = p.nid;
+      expect(await ended(await lastTask(s.nid)), await logOf(await lastTask(s.nid))).to.equal('success');
+      expect(await ended(await lastTask(p.nid)), await logOf(await lastTask(p.nid))).to.equal('success');
+      expect((await site.db('hosting_server').where({ nid: s.nid }).first('status')).status).to.equal('verified');
+      expect((await site.db('hosting_platform').where({ nid: p.nid }).first('status')).status).to.equal('verified');
+      const profiles = (await site.db('hosting_package_instance as i').join('hosting_package as k', 'k.pid', 'i.package_pid').where({ 'i.platform_nid': p.nid, 'k.type': 'profile' }).select('k.name')).map((r: { name: string }) => r.name);
+      expect(profiles).to.include.members(['minimal', 'standard']);
+    });
+
+    it('a new site node queues its install; it runs and the site is served, its status installed', async () => {
+      const n = await saveNode(site, { type: 'site', title: 'Shop.Test', fields: { platform: ids.platform!, db_server: ids.server!, profile: 'minimal', aliases: 'www.shop.test' } }, { account: CONSOLE_ACCOUNT });
+      ids.site = n.nid;
+      expect(n.title).to.equal('shop.test');
+      const task = await lastTask(n.nid);
+      expect(await ended(task), await logOf(task)).to.equal('success');
+      expect(await logOf(task)).to.include('Install the site on its platform');
+      expect((await site.db('hosting_site').where({ nid: n.nid }).first('status')).status).to.equal('installed');
+      expect(await pe.status('shop.test')).to.equal(200);
+      expect(await pe.status('www.shop.test')).to.equal(200);
+    });
+
+    it('site tasks through the queue: backup (recorded), disable (503), enable (200), verify, login-reset (its link in the result)', async () => {
+      const run = async (type: string, args: Record<string, unknown> = {}): Promise<number> => {
+        const q = await queueTask(site, { type, object: ids.site!, args, account: CONSOLE_ACCOUNT });
+        expect(await ended(q.node.nid), `${type}: ${await logOf(q.node.nid)}`).to.equal('success');
+        return q.node.nid;
+      };
+      await run('backup', { description: 'before the sale' });
+      const b = (await site.db('hosting_backup').where({ site_nid: ids.site }).first()) as { file: string; description: string };
+      expect(existsSync(b.file)).to.equal(true);
+      expect(b.description).to.equal('before the sale');
+      await run('disable');
+      expect(await pe.status('shop.test')).to.equal(503);
+      expect((await site.db('hosting_site').where({ nid: ids.site }).first('status')).status).to.equal('disabled');
+      await run('enable');
+      expect(await pe.status('shop.test')).to.equal(200);
+      await run('verify');
+      const login = await run('login-reset');
+      const result = JSON.parse((await site.db('hosting_task_run').where({ task_nid: login }).first('result')).result) as { url: string };
+      expect(result.url).to.match(/^http:\/\/shop\.test\/user\/reset\/1\//);
+    });
+
+    it('refuses before anything is queued: a task the state does not offer, a second queued task of a kind, bad arguments, a dangerous task on the hostmaster\'s own objects', async () => {
+      const before = Number((await site.db('hosting_task').count({ n: '*' }))[0]!.n);
+      await expectCode(queueTask(site, { type: 'enable', object: ids.site!, account: CONSOLE_ACCOUNT }), 'ERR_TASK_NOT_OFFERED');
+      await expectCode(queueTask(site, { type: 'nosuch', object: ids.site!, account: CONSOLE_ACCOUNT }), 'ERR_TASK_TYPE_UNKNOWN');
+      await expectCode(queueTask(site, { type: 'clone', object: ids.site!, args: { new_name: 'not a domain' }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
+      await expectCode(queueTask(site, { type: 'clone', object: ids.site!, args: { new_name: 'www.shop.test' }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
+      await expectCode(queueTask(site, { type: 'backup', object: ids.site!, args: { colour: 'red' }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
+      await expectCode(queueTask(site, { type: 'restore', object: ids.site!, args: { backup: 99999 }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
+      const nobody = { uid: 5, name: 'nobody', roles: [], anonymous: false, hasPermission: () => false };
+      await expectCode(queueTask(site, { type: 'backup', object: ids.site!, account: nobody }), 'ERR_TASK_DENIED');
+      await site.db('hosting_platform').where({ nid: ids.platform }).update({ hostmaster: 1 });
+      try {
+        await expectCode(queueTask(site, { type: 'delete', object: ids.platform!, account: CONSOLE_ACCOUNT }), 'ERR_TASK_HOSTMASTER');
+      } finally {
+        await site.db('hosting_platform').where({ nid: ids.platform }).update({ hostmaster: 0 });
+      }
+      expect(Number((await site.db('hosting_task').count({ n: '*' }))[0]!.n)).to.equal(before);
+    });
+
+    it('deleting a site node is refused while the site exists (ERR_OBJECT_IN_USE); its delete task removes it and marks it deleted', async () => {
+      const { deleteNode, loadNode } = await import('../../../modules/node/storage.js');
+      const node = (await loadNode(site, ids.site!))!;
+      const { rootCause } = await import('../../../core/hooks/bus.js');
+      let caught: unknown;
+      try { await deleteNode(site, node); } catch (e) { caught = rootCause(e); }
+      expect((caught as { code?: string })?.code).to.equal('ERR_OBJECT_IN_USE');
+      const q = await queueTask(site, { type: 'delete', object: ids.site!, account: CONSOLE_ACCOUNT });
+      expect(await ended(q.node.nid), await logOf(q.node.nid)).to.equal('success');
+      expect(await pe.status('shop.test')).to.equal(404);
+      expect((await site.db('hosting_site').where({ nid: ids.site }).first('status')).status).to.equal('deleted');
+      expect(existsSync(join(pe.home, 'contexts', 'shop.test.json'))).to.equal(false);
+    });
+  });
+}
