@@ -20,6 +20,13 @@ export interface ModulesChanged {
   readonly modules: readonly string[];
 }
 
+/** What 'site.serving' implementations get. */
+export interface SiteServing {
+  readonly site: SiteContext;
+  /** Register how to end the work when the site stops being served here. */
+  onStop(stop: () => Promise<void>): void;
+}
+
 /**
  * Core's own hooks: one frozen object, typed through HookMap. Module hooks
  * are declared the same way in each module's `hooks.ts`.
@@ -33,6 +40,14 @@ export const coreHooks = Object.freeze({
   'cli.commands': hook.collect<CommandDefinition, { readonly kernel: Kernel }>('Commands for bin/aegir. Collected once per kernel; the context gives the kernel.'),
   /** Extra lines for `aegir status`, shown after core's own. */
   'site.status': hook.collect<StatusItem>('Lines added to "aegir status" for an installed site.'),
+  /**
+   * A serving process (aegir serve) booted the site: start work that lives
+   * as long as the site is served there (the hosting queue's dispatcher),
+   * and register with `onStop` how to end it; the process awaits every
+   * stop before it closes the site's database (on SIGTERM, or when the site
+   * is booted again from new settings).
+   */
+  'site.serving': hook.event<SiteServing>('A serving process booted the site: start background work; register its stop with onStop.'),
   /** Steps of site-install after the modules are installed, in module order; the profile's own steps run after these. */
   'install.steps': hook.collect<InstallStep>('Steps of site-install that run once every module is installed, in module order, before the profile\'s own steps.'),
   /** Periodic work: `aegir cron` runs every implementation in module order under a lock. */

@@ -14,6 +14,8 @@ const RETIRE_MS = 10_000;
 
 interface Entry {
   site: Promise<Site>;
+  /** How to end what 'site.serving' started for it. */
+  stops: (() => Promise<void>)[];
   /** Identity of the settings file the site was booted from (inode, size, mtime). */
   settings: string;
   version: number | undefined;
@@ -59,8 +61,17 @@ export class SitePool {
     }
     if (id === undefined) throw new AegirError('ERR_SITE_NOT_INSTALLED', { site: this.codebase.sitePath(name), uri: name });
     if (!entry) {
-      const site = bootSite(this.codebase, name, this.logger.child(name));
-      const fresh: Entry = { site, settings: id, version: undefined, checked: 0 };
+      const stops: (() => Promise<void>)[] = [];
+      const site = bootSite(this.codebase, name, this.logger.child(name)).then(async (s) => {
+        // Background work of the site's modules lives as long as it is served here.
+        try {
+          await s.hooks.emit('site.serving', { site: s, onStop: (stop) => { stops.push(stop); } });
+        } catch (e) {
+          this.logger.error(`Background work of ${name} did not start: ${(e as Error).message}`);
+        }
+        return s;
+      });
+      const fresh: Entry = { site, stops, settings: id, version: undefined, checked: 0 };
       entry = fresh;
       this.sites.set(name, fresh);
       // A failed boot is not cached: the site may be installed a moment later.
@@ -83,7 +94,7 @@ export class SitePool {
   /** Close a replaced site once the requests that may still use it are done. */
   private retire(name: string, entry: Entry): void {
     this.logger.info(`Settings of ${name} changed; booting it again.`);
-    setTimeout(() => { void entry.site.then((s) => s.close(), () => undefined).catch(() => undefined); }, RETIRE_MS).unref();
+    setTimeout(() => { void this.close(entry).catch(() => undefined); }, RETIRE_MS).unref();
   }
 
   /** Names of the sites booted so far. */
@@ -91,11 +102,18 @@ export class SitePool {
     return [...this.sites.keys()];
   }
 
-  /** Close every site's database. */
+  /** Close every site: its background work first, then its database. */
   async closeAll(): Promise<void> {
     const all = [...this.sites.values()];
     this.sites.clear();
-    await Promise.all(all.map(async (e) => { try { await (await e.site).close(); } catch { /* never booted */ } }));
+    await Promise.all(all.map((e) => this.close(e)));
+  }
+
+  private async close(e: Entry): Promise<void> {
+    let site: Site;
+    try { site = await e.site; } catch { return; /* never booted */ }
+    for (const stop of e.stops.splice(0)) await stop().catch((x: unknown) => this.logger.error(`Stopping background work of ${site.name} failed: ${(x as Error).message}`));
+    await site.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { objectSchema } from './objects/schema.js';
 import { deleteObject, insertObject, loadObjects, normaliseDraft, updateObject } from './objects/sync.js';
 import { insertTaskRow, taskNodeType } from './objects/task-node.js';
 import { objectNodeTypes } from './objects/types.js';
+import { dispatchWhileServing } from './queue/in-serve.js';
 import { queueSchema } from './queue/schema.js';
 import { builtinTaskTypes, taskPermissions } from './tasks/builtin.js';
 import { recordFailure, recordSuccess } from './tasks/reactions.js';
@@ -41,6 +42,7 @@ export default defineModule({
     api.on('hosting.task_types', (add) => { for (const t of builtinTaskTypes) add(t); });
     api.on('hosting.task_succeeded', recordSuccess);
     api.on('hosting.task_failed', recordFailure);
+    api.on('site.serving', dispatchWhileServing);
     api.on('cli.commands', (add) => { for (const c of [hostingTask, hostingTasks, hostingCancel, hostingRetry, hostingQueued]) add(c); });
   },
 });

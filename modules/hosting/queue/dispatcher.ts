@@ -5,7 +5,7 @@ import type { Logger } from '../../../core/logger/logger.js';
 import { isRunning, processStart, selfIdentity, type ProcessIdentity } from '../../../core/util/process-identity.js';
 import type { Limits } from './lanes.js';
 import { listen } from './bell.js';
-import { SingleDispatcherLock } from './single.js';
+import { deadHere, SingleDispatcherLock } from './single.js';
 import { isMysql, TaskQueue, type TaskRow, type TaskStatus } from './store.js';
 
 /** One log line of a task run. */
@@ -87,6 +87,7 @@ export class Dispatcher {
   private again = false;
   private stopping = false;
   private unlisten: () => void = () => undefined;
+  private cancelsChecked = 0;
 
   constructor(private readonly o: DispatcherOptions) {
     const me = selfIdentity();
@@ -150,6 +151,12 @@ export class Dispatcher {
   }
 
   private async tick(): Promise<void> {
+    if (this.running.size && Date.now() - this.cancelsChecked >= (this.o.pollMs ?? 100)) {
+      // Cancels asked for by other processes are seen at the pace of the queue, not of the heartbeat.
+      this.cancelsChecked = Date.now();
+      const asked = (await this.o.db('hosting_task').whereIn('nid', this.runningTasks()).andWhere({ cancel_requested: 1 }).select('nid').catch(() => [])) as { nid: number }[];
+      for (const r of asked) this.running.get(Number(r.nid))?.abort.abort('a cancel was asked for');
+    }
     const free = this.o.limits.global - this.running.size;
     if (free <= 0) return;
     let claimed: TaskRow[];
@@ -220,14 +227,9 @@ export class Dispatcher {
    */
   private async recover(): Promise<void> {
     const host = hostname();
-    const deadHere = (d: string | null): boolean => {
-      if (!d || d === this.id) return false;
-      const [h, pid, start] = d.split(':');
-      return h === host && !isRunning({ pid: Number(pid), start: Number(start) || undefined });
-    };
     const mine = new Set(this.runningTasks());
     const processing = (await this.o.db('hosting_task').where({ status: 'processing' }).select('dispatcher')) as { dispatcher: string | null }[];
-    const gone = [...new Set(processing.map((p) => p.dispatcher).filter((d): d is string => deadHere(d)))];
+    const gone = [...new Set(processing.map((p) => p.dispatcher).filter((d): d is string => d !== null && d !== this.id && deadHere(d)))];
     for (const t of await this.queue.orphans(this.staleMs(), gone)) {
       if (mine.has(t.nid) || t.dispatcher === this.id) continue;
       const child = t.pid !== null ? { pid: t.pid, start: t.pidStart ?? undefined } : undefined;

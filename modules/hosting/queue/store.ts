@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import type { ProcessIdentity } from '../../../core/util/process-identity.js';
+import { ring } from './bell.js';
 import { pick, type Lanes, type Limits } from './lanes.js';
 
 /** Where a task stands. */
@@ -158,7 +159,10 @@ export class TaskQueue {
   async cancel(nid: number): Promise<'cancelled' | 'requested'> {
     const now = this.now();
     if ((await this.db('hosting_task').where({ nid, status: 'queued' }).update({ status: 'cancelled', finished_at: now })) === 1) return 'cancelled';
-    if ((await this.db('hosting_task').where({ nid, status: 'processing' }).update({ cancel_requested: 1 })) === 1) return 'requested';
+    if ((await this.db('hosting_task').where({ nid, status: 'processing' }).update({ cancel_requested: 1 })) === 1) {
+      ring(this.db);
+      return 'requested';
+    }
     const t = await this.get(nid);
     throw new AegirError('ERR_TASK_NOT_CANCELLABLE', { nid, status: t?.status ?? 'gone' });
   }

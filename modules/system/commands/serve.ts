@@ -16,6 +16,8 @@ export const serve = defineCommand({
       validate: (v: string) => (/^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/.test(v) ? undefined : 'give IP addresses or CIDR ranges separated by commas'),
     },
     'socket-mode': { type: 'string', description: 'Permissions of the socket (octal)', default: '660', validate: (v: string) => (/^[0-7]{3}$/.test(v) ? undefined : 'three octal digits such as 660') },
+    boot: { type: 'string', description: 'Sites to boot at start rather than at their first request (their background work, such as the hostmaster\'s task queue, starts at once)', valueName: 'SITES',
+      validate: (v: string) => (/^[a-z0-9._-]+(,[a-z0-9._-]+)*$/.test(v) ? undefined : 'give site folder names separated by commas') },
     'socket-group': { type: 'string', description: 'Group (numeric id) the socket belongs to: the web server\'s, so that only it and this user reach the sites', valueName: 'GID', validate: (v: string) => (/^\d{1,10}$/.test(v) ? undefined : 'give the numeric group id (getent group NAME)') },
   },
   bootstrap: 'root',
@@ -34,6 +36,7 @@ export const serve = defineCommand({
       ? { socket, mode: parseInt(ctx.options['socket-mode'], 8), ...(group !== undefined ? { group: Number(group) } : {}) }
       : { port: ctx.options.port, host: ctx.options.host });
     ctx.logger.success(`Serving the sites of ${ctx.codebase.root} at ${running.where}. Stop with Ctrl-C.`);
+    for (const name of ctx.options.boot?.split(',') ?? []) await pool.get(name);
     const sites = readdirSync(join(ctx.codebase.root, 'sites')).filter((d) => d !== 'all' && ctx.codebase.hasSettings(d)).sort();
     if (sites.length) ctx.logger.info(`Sites: ${sites.join(', ')}.`);
     else ctx.logger.warning('No site is installed in this codebase yet: run "aegir site-install standard --uri=localhost" and reload.');

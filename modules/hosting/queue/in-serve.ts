@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { aegirHome } from '../../../core/cli/aliases.js';
+import { isAegirError } from '../../../core/errors/aegir-error.js';
+import type { SiteServing } from '../../../core/hooks/core-hooks.js';
+import { bridgeRunner } from '../tasks/bridge-runner.js';
+import { Dispatcher } from './dispatcher.js';
+
+/** How often a standby dispatcher tries again to take over a SQLite queue another process works on. */
+const STANDBY_MS = 10_000;
+
+/**
+ * site.serving of the hosting module: the serving process of the
+ * hostmaster site runs the queue's dispatcher (unless the site's config
+ * `hosting.queue_in_serve` is false, when `aegir hosting-queued` runs it
+ * instead). Limits come from `hosting.queue_limit` (default 4) and
+ * `hosting.queue_per_server` (default 2). On SQLite, where one dispatcher
+ * may run, a second serving process waits as a standby and takes over
+ * when the first one's lock expires.
+ */
+export async function dispatchWhileServing(e: SiteServing): Promise<void> {
+  const site = e.site;
+  if ((await site.config.get<boolean>('hosting.queue_in_serve', true)) === false) return;
+  const limits = { global: (await site.config.get<number>('hosting.queue_limit', 4)) ?? 4, perServer: (await site.config.get<number>('hosting.queue_per_server', 2)) ?? 2 };
+  const make = () => new Dispatcher({
+    db: site.db, runner: bridgeRunner({ site, aegirBin: join(site.root, 'bin', 'aegir'), home: aegirHome(process.env) }), limits, logger: site.logger,
+  });
+  let current: Dispatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = async (): Promise<void> => {
+    const d = make();
+    try {
+      await d.start();
+      current = d;
+    } catch (err) {
+      if (!isAegirError(err) || err.code !== 'ERR_DISPATCHER_RUNNING') throw err;
+      if (!stopped) {
+        site.logger.notice(`${err.message} This process waits as a standby.`);
+        timer = setTimeout(() => { void attempt().catch(() => undefined); }, STANDBY_MS);
+        timer.unref();
+      }
+    }
+  };
+  await attempt();
+  e.onStop(async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await current?.stop();
+  });
+}
