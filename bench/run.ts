@@ -11,6 +11,7 @@ import { main as hooks } from './hooks.js';
 import { main as migrate } from './migrate.js';
 import { main as provision } from './provision.js';
 import { main as proxy } from './proxy.js';
+import { main as queue } from './queue.js';
 import { main as serveMemory } from './serve-memory.js';
 import { main as web } from './web.js';
 import { fmt, machine, verdict, type Figure } from './util.js';
@@ -24,6 +25,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => Promise<
   { name: 'provision', run: provision },
   { name: 'claims', run: claims },
   { name: 'proxy', run: proxy },
+  { name: 'queue', run: queue },
   { name: 'backup', run: backup },
   { name: 'migrate', run: migrate },
 ];
