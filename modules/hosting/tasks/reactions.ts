@@ -25,6 +25,37 @@ async function recordPackages(db: Knex, platformNid: number, report: PlatformRep
   }
 }
 
+/** A site migrated to a new name: its node's title, its row and its main domain follow (its aliases stay). */
+async function renameSite(e: TaskEndEvent, name: string): Promise<void> {
+  await e.site.db.transaction(async (trx) => {
+    await trx('node').where({ nid: e.object.nid }).update({ title: name, changed: Date.now() });
+    await trx('hosting_site').where({ nid: e.object.nid }).update({ domain: name });
+    await trx('hosting_domain').where({ site_nid: e.object.nid, alias: 0 }).delete();
+    await trx('hosting_domain').insert({ domain: name, site_nid: e.object.nid, alias: 0 });
+  });
+}
+
+/**
+ * The node of a new clone, installed already (the back end made it): the
+ * source's profile and client, the platform and db server the task named
+ * or the source's, no aliases. Written straight into the tables (no
+ * install is queued for it: it exists).
+ */
+async function addClone(e: TaskEndEvent, name: string): Promise<void> {
+  const db = e.site.db;
+  const src = (await db('hosting_site').where({ nid: e.object.nid }).first()) as Record<string, unknown>;
+  const now = Date.now();
+  const platform = e.task.args.platform ? Number(e.task.args.platform) : Number(src.platform_nid);
+  const dbServer = e.task.args.db_server ? Number(e.task.args.db_server) : Number(src.db_server_nid);
+  await db.transaction(async (trx) => {
+    const fields = { aliases: '', redirection: false, platform, db_server: dbServer, profile: String(src.profile), client: src.client_nid === null ? null : Number(src.client_nid) };
+    const ids = (await trx('node').insert({ type: 'site', title: name, uid: e.task.uid, status: 1, promote: 0, sticky: 0, created: now, changed: now, data: JSON.stringify(fields) })) as number[];
+    const nid = Number(ids[0]);
+    await trx('hosting_site').insert({ nid, domain: name, platform_nid: platform, db_server_nid: dbServer, client_nid: src.client_nid ?? null, profile: src.profile, redirection: 0, status: 'installed', verified: now, last_task_nid: e.task.nid });
+    await trx('hosting_domain').insert({ domain: name, site_nid: nid, alias: 0 });
+  });
+}
+
 /**
  * What the hosting module itself records when a task ended well: a
  * server's or platform's verified state (and a platform's packages), a
@@ -56,6 +87,8 @@ export async function recordSuccess(e: TaskEndEvent): Promise<void> {
       if (task.args.db_server) update.db_server_nid = Number(task.args.db_server);
     }
     await db('hosting_site').where({ nid: object.nid }).update(update);
+    if (task.taskType === 'migrate' && typeof task.args.new_name === 'string' && task.args.new_name) await renameSite(e, String(task.args.new_name));
+    if (task.taskType === 'clone' && typeof task.args.new_name === 'string') await addClone(e, String(task.args.new_name));
     if (task.taskType === 'backup' && typeof out.file === 'string') {
       await db('hosting_backup').insert({ site_nid: object.nid, file: out.file, bytes: Number(out.bytes ?? 0), description: String(task.args.description ?? '').slice(0, 255), created: now, task_nid: task.nid });
     }

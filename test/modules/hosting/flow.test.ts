@@ -146,6 +146,25 @@ for (const driver of DRIVERS) {
       expect(Number((await site.db('hosting_task').count({ n: '*' }))[0]!.n)).to.equal(before);
     });
 
+    it('clone: the copy is served and gets a node of its own, installed; migrate to a new name: the node, its row and domain follow', async () => {
+      const c = await queueTask(site, { type: 'clone', object: ids.site!, args: { new_name: 'copy.shop.test' }, account: CONSOLE_ACCOUNT });
+      expect(await ended(c.node.nid), await logOf(c.node.nid)).to.equal('success');
+      expect(await pe.status('copy.shop.test')).to.equal(200);
+      const copy = (await site.db('hosting_site').where({ domain: 'copy.shop.test' }).first()) as { nid: number; status: string; platform_nid: number };
+      expect(copy.status).to.equal('installed');
+      expect(Number(copy.platform_nid)).to.equal(ids.platform);
+      const v = await queueTask(site, { type: 'verify', object: Number(copy.nid), account: CONSOLE_ACCOUNT });
+      expect(await ended(v.node.nid), await logOf(v.node.nid)).to.equal('success');
+      const m = await queueTask(site, { type: 'migrate', object: Number(copy.nid), args: { new_name: 'moved.shop.test' }, account: CONSOLE_ACCOUNT });
+      expect(await ended(m.node.nid), await logOf(m.node.nid)).to.equal('success');
+      expect(await pe.status('moved.shop.test')).to.equal(200);
+      expect(await pe.status('copy.shop.test')).to.equal(404);
+      expect((await site.db('node').where({ nid: copy.nid }).first('title')).title).to.equal('moved.shop.test');
+      expect((await site.db('hosting_domain').where({ site_nid: copy.nid }).select('domain')).map((r: { domain: string }) => r.domain)).to.deep.equal(['moved.shop.test']);
+      const del = await queueTask(site, { type: 'delete', object: Number(copy.nid), account: CONSOLE_ACCOUNT });
+      expect(await ended(del.node.nid), await logOf(del.node.nid)).to.equal('success');
+    });
+
     it('deleting a site node is refused while the site exists (ERR_OBJECT_IN_USE); its delete task removes it and marks it deleted', async () => {
       const { deleteNode, loadNode } = await import('../../../modules/node/storage.js');
       const node = (await loadNode(site, ids.site!))!;
