@@ -3,6 +3,7 @@ import type { SiteContext } from '../../core/site/context.js';
 import type { HostingObject } from './objects/object.js';
 import type { RunOutcome } from './queue/dispatcher.js';
 import type { TaskRow } from './queue/store.js';
+import type { PeriodicQueue } from './periodic/types.js';
 import type { TaskTypeDefinition } from './tasks/types.js';
 
 /** What the post-task hooks get: the task, its object as it was when it ran, how it ended, and the hostmaster site. */
@@ -26,11 +27,14 @@ export interface TaskEndEvent {
  *   packages). A throwing implementation is logged in the task's log; the
  *   task keeps its outcome.
  * - `hosting.task_failed` (event, likewise, for error and cancelled).
+ * - `hosting.queues` (collect, once per kernel): periodic queues (see
+ *   periodic/types.ts), run where the dispatcher runs.
  */
 export const hostingHooks = {
   'hosting.task_types': hook.collect<TaskTypeDefinition>('Task types per object kind (server, platform, site): the provision command, permission, arguments and states; collected once per kernel.'),
   'hosting.task_succeeded': hook.event<TaskEndEvent>('A task ended with success or warning: bring the front end up to date with what the back end did.'),
   'hosting.task_failed': hook.event<TaskEndEvent>('A task ended with error or was cancelled: undo what the front end had assumed.'),
+  'hosting.queues': hook.collect<PeriodicQueue>('Periodic queues (site cron, scheduled backups, retention, old tasks), run beside the dispatcher; collected once per kernel.'),
 } as const;
 
 /** Types of the hosting module's hooks. */

@@ -4,6 +4,7 @@ import type {} from '../user/hooks.js';
 import { hostingQueued } from './commands/queued.js';
 import { hostingCancel, hostingRetry, hostingTask, hostingTasks } from './commands/task.js';
 import { hostingHooks } from './hooks.js';
+import { builtinQueues } from './periodic/builtin.js';
 import { checkObjectDraft } from './objects/check.js';
 import { objectSchema } from './objects/schema.js';
 import { deleteObject, insertObject, loadObjects, normaliseDraft, updateObject } from './objects/sync.js';
@@ -40,6 +41,7 @@ export default defineModule({
     api.on('node.load', loadObjects);
     api.on('user.permissions', (add) => { for (const p of permissions) add(p); });
     api.on('hosting.task_types', (add) => { for (const t of builtinTaskTypes) add(t); });
+    api.on('hosting.queues', (add) => { for (const q of builtinQueues) add(q); });
     api.on('hosting.task_succeeded', recordSuccess);
     api.on('hosting.task_failed', recordFailure);
     api.on('site.serving', dispatchWhileServing);

@@ -1,4 +1,5 @@
 import { defineCommand } from '../../../core/cli/command.js';
+import { PeriodicScheduler } from '../periodic/scheduler.js';
 import { Dispatcher } from '../queue/dispatcher.js';
 import { bridgeRunner } from '../tasks/bridge-runner.js';
 import { backendOf } from './common.js';
@@ -22,11 +23,13 @@ export const hostingQueued = defineCommand({
       logger: ctx.logger, pollMs: ctx.options['poll-ms'],
     });
     await d.start();
+    const periodic = new PeriodicScheduler(site);
+    periodic.start();
     ctx.logger.success(`Dispatcher ${d.id} is running; stop it with SIGTERM.`);
     await new Promise<void>((resolve) => {
       const stop = (signal: string): void => {
         ctx.logger.notice(`${signal}: ${ctx.options['hand-back'] ? 'ending the running tasks' : 'letting the running tasks finish'}, then stopping.`);
-        void d.stop({ handBack: ctx.options['hand-back'] }).then(resolve);
+        void periodic.stop().then(() => d.stop({ handBack: ctx.options['hand-back'] })).then(resolve);
       };
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));

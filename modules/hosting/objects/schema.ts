@@ -61,6 +61,8 @@ export const objectSchema: SchemaDefinition = {
       verified: { type: 'bigint', default: 0 },
       last_task_nid: { type: 'integer', nullable: true },
       hostmaster: { type: 'integer', default: 0 },
+      last_cron: { type: 'bigint', default: 0, description: 'Last successful cron run (ms)' },
+      backup_interval: { type: 'bigint', nullable: true, description: 'Scheduled backups every this many ms (NULL: the hostmaster\'s default, 0: none)' },
     },
     primaryKey: ['nid'],
     unique: { domain: ['domain'] },

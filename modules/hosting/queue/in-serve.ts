@@ -3,6 +3,7 @@ import { aegirHome } from '../../../core/cli/aliases.js';
 import { isAegirError } from '../../../core/errors/aegir-error.js';
 import type { SiteServing } from '../../../core/hooks/core-hooks.js';
 import { bridgeRunner } from '../tasks/bridge-runner.js';
+import { PeriodicScheduler } from '../periodic/scheduler.js';
 import { Dispatcher } from './dispatcher.js';
 
 /** How often a standby dispatcher tries again to take over a SQLite queue another process works on. */
@@ -15,7 +16,8 @@ const STANDBY_MS = 10_000;
  * instead). Limits come from `hosting.queue_limit` (default 4) and
  * `hosting.queue_per_server` (default 2). On SQLite, where one dispatcher
  * may run, a second serving process waits as a standby and takes over
- * when the first one's lock expires.
+ * when the first one's lock expires. The periodic queues run beside the
+ * dispatcher that works.
  */
 export async function dispatchWhileServing(e: SiteServing): Promise<void> {
   const site = e.site;
@@ -25,6 +27,7 @@ export async function dispatchWhileServing(e: SiteServing): Promise<void> {
     db: site.db, runner: bridgeRunner({ site, aegirBin: join(site.root, 'bin', 'aegir'), home: aegirHome(process.env) }), limits, logger: site.logger,
   });
   let current: Dispatcher | undefined;
+  const periodic = new PeriodicScheduler(site);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const attempt = async (): Promise<void> => {
@@ -32,6 +35,7 @@ export async function dispatchWhileServing(e: SiteServing): Promise<void> {
     try {
       await d.start();
       current = d;
+      periodic.start();
     } catch (err) {
       if (!isAegirError(err) || err.code !== 'ERR_DISPATCHER_RUNNING') throw err;
       if (!stopped) {
@@ -45,6 +49,7 @@ export async function dispatchWhileServing(e: SiteServing): Promise<void> {
   e.onStop(async () => {
     stopped = true;
     if (timer) clearTimeout(timer);
+    await periodic.stop();
     await current?.stop();
   });
 }

@@ -82,6 +82,7 @@ export const builtinTaskTypes: readonly TaskTypeDefinition[] = [
     args: moveArgs, checkArgs: (args, ctx) => checkMove(args, ctx, false), options: moveOptions },
   { name: 'clone', on: 'site', label: 'Clone', description: 'Copy the site under a new domain, with its own database.', command: 'provision-clone', permission: 'create clone task', offered: is('installed'),
     args: { ...moveArgs, new_name: { ...moveArgs.new_name, required: true } }, checkArgs: (args, ctx) => checkMove(args, ctx, true), options: moveOptions },
+  { name: 'cron', on: 'site', label: 'Run cron', description: 'Run the site\'s periodic work.', command: 'provision-cron', permission: 'create cron task', offered: is('installed') },
   { name: 'login-reset', on: 'site', label: 'Log in', description: 'Make a one-time login link for the site\'s admin.', command: 'provision-login-reset', permission: 'create login-reset task', offered: is('installed') },
 ];
 

@@ -82,6 +82,7 @@ export async function recordSuccess(e: TaskEndEvent): Promise<void> {
     const update: Record<string, unknown> = { last_task_nid: task.nid };
     if (status[task.taskType]) update.status = status[task.taskType];
     if (task.taskType === 'verify' || task.taskType === 'install') update.verified = now;
+    if (task.taskType === 'cron') update.last_cron = now;
     if (task.taskType === 'migrate') {
       if (task.args.platform) update.platform_nid = Number(task.args.platform);
       if (task.args.db_server) update.db_server_nid = Number(task.args.db_server);

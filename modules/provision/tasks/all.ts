@@ -5,6 +5,7 @@ import { backupDeleteTask } from './site-backup-delete.js';
 import { backupTask } from './site-backup.js';
 import { deleteTask, disableTask, enableTask } from './site-delete.js';
 import { installTask } from './site-install.js';
+import { cronTask } from './site-cron.js';
 import { loginResetTask } from './site-login-reset.js';
 import { cloneTask, migrateTask } from './site-migrate.js';
 import { restoreTask } from './site-restore.js';
@@ -14,5 +15,5 @@ import { siteVerifyTask } from './site-verify.js';
 export const provisionTasks: readonly AnyTaskDefinition[] = [
   serverVerifyTask,
   platformVerifyTask, platformDeleteTask,
-  installTask, siteVerifyTask, backupTask, restoreTask, backupDeleteTask, disableTask, enableTask, deleteTask, migrateTask, cloneTask, loginResetTask,
+  installTask, siteVerifyTask, backupTask, restoreTask, backupDeleteTask, disableTask, enableTask, deleteTask, migrateTask, cloneTask, loginResetTask, cronTask,
 ];

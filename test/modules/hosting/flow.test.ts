@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, memorySink, type LogEntry } from '../../../core/logger/logger.js';
 import { bootSite, type Site } from '../../../core/site/site.js';
+import { removeOldTasks } from '../../../modules/hosting/periodic/builtin.js';
+import { PeriodicScheduler } from '../../../modules/hosting/periodic/scheduler.js';
 import { Dispatcher } from '../../../modules/hosting/queue/dispatcher.js';
 import { TaskQueue } from '../../../modules/hosting/queue/store.js';
 import { bridgeRunner } from '../../../modules/hosting/tasks/bridge-runner.js';
@@ -67,6 +69,7 @@ for (const driver of DRIVERS) {
       await until(async () => ['success', 'warning', 'error', 'cancelled'].includes((await statusOf(task)) ?? ''));
       return (await statusOf(task))!;
     };
+    const lastOfType = async (object: number, type: string): Promise<number> => Number(((await site.db('hosting_task').where({ object_nid: object, task_type: type }).orderBy('nid', 'desc').first('nid')) as { nid: number }).nid);
     const logOf = async (task: number): Promise<string> => {
       const t = await new TaskQueue(site.db).get(task);
       return ((await site.db('hosting_task_log').where({ rid: t!.runId }).orderBy('lid')) as { message: string }[]).map((l) => l.message).join('\n');
@@ -144,6 +147,36 @@ for (const driver of DRIVERS) {
         await site.db('hosting_platform').where({ nid: ids.platform }).update({ hostmaster: 0 });
       }
       expect(Number((await site.db('hosting_task').count({ n: '*' }))[0]!.n)).to.equal(before);
+    });
+
+    it('periodic queues: due cron runs and scheduled backups are queued and run, retention queues the delete of old backups, old tasks go', async () => {
+      const scheduler = new PeriodicScheduler(site);
+      await site.config.set('hosting.cron_interval', 1);
+      await site.config.set('hosting.backup_interval', 1);
+      await site.config.set('hosting.backup_keep', 1);
+      await scheduler.round();
+      const cron = await lastOfType(ids.site!, 'cron');
+      const backup = await lastOfType(ids.site!, 'backup');
+      expect(await ended(cron), await logOf(cron)).to.equal('success');
+      expect(await ended(backup), await logOf(backup)).to.equal('success');
+      expect(Number((await site.db('hosting_site').where({ nid: ids.site }).first('last_cron')).last_cron)).to.be.greaterThan(0);
+      const backups = (await site.db('hosting_backup').where({ site_nid: ids.site }).orderBy('created')).map((b: { bid: number; file: string }) => b);
+      expect(backups.length).to.equal(2);
+      // A second round, once their intervals passed: retention removes the older backup (never the only one).
+      await site.config.set('hosting.backup_interval', 0);
+      await site.config.set('hosting.cron_interval', 0);
+      const again = new PeriodicScheduler(site);
+      await again.round();
+      const del = await lastOfType(ids.site!, 'backup-delete');
+      expect(await ended(del), await logOf(del)).to.equal('success');
+      expect((await site.db('hosting_backup').where({ site_nid: ids.site })).map((b: { bid: number }) => b.bid)).to.deep.equal([backups[1]!.bid]);
+      expect(existsSync(backups[0]!.file)).to.equal(false);
+      // Old tasks: everything finished before now goes with its runs and logs.
+      const before = Number((await site.db('hosting_task').count({ n: '*' }))[0]!.n);
+      const removed = await removeOldTasks(site.db, Date.now() + 1);
+      expect(removed).to.equal(before);
+      expect(Number((await site.db('hosting_task_log').count({ n: '*' }))[0]!.n)).to.equal(0);
+      expect(Number((await site.db('node').where({ type: 'task' }).count({ n: '*' }))[0]!.n)).to.equal(0);
     });
 
     it('clone: the copy is served and gets a node of its own, installed; migrate to a new name: the node, its row and domain follow', async () => {

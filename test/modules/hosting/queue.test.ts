@@ -221,3 +221,16 @@ for (const driver of DRIVERS) {
     }
   });
 }
+
+describe('hosting backup retention', () => {
+  it('keeps the newest N, and with days only removes those older; never the only backup', async () => {
+    const { expired } = await import('../../../modules/hosting/periodic/builtin.js');
+    const DAY = 86_400_000;
+    const now = 100 * DAY;
+    const b = [{ bid: 1, created: now - 10 * DAY }, { bid: 2, created: now - 5 * DAY }, { bid: 3, created: now - DAY }, { bid: 4, created: now }];
+    expect(expired(b, 2, 0, now)).to.deep.equal([2, 1]);
+    expect(expired(b, 2, 7, now)).to.deep.equal([1]);
+    expect(expired(b, 0, 0, now)).to.deep.equal([3, 2, 1]);
+    expect(expired([b[0]!], 0, 0, now)).to.deep.equal([]);
+  });
+});

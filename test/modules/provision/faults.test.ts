@@ -91,6 +91,7 @@ for (const setup of SETUPS) {
       { task: 'migrate', setup: async (s) => { await installed(s); return ['--platform=@platform_two']; } },
       { task: 'clone', setup: async (s) => { await installed(s); return [`--new-name=copy-${s}`]; } },
       { task: 'login-reset', setup: async (s) => { await installed(s); return []; } },
+      { task: 'cron', setup: async (s) => { await installed(s); return []; } },
     ];
 
     it('covers every site task of the registry', () => {
