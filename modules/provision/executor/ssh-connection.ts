@@ -127,6 +127,9 @@ export class SshConnection {
     if (!l || l.dead) return;
     await new Promise<void>((resolve) => {
       l.sock.once('close', () => resolve());
+      // Referenced while it closes: an idle connection's socket is unreferenced, and a process
+      // with nothing else to do would end here without finishing the await (exit 13).
+      l.sock.ref();
       l.client.end();
       setTimeout(() => l.sock.destroy(), 2000).unref();
     });

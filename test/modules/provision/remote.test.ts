@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { getWithHost } from '../../../modules/provision/tasks/checks.js';
@@ -59,6 +60,14 @@ describe('provision on a server reached over SSH', function () {
     expect(page.status).to.equal(200);
     expect(page.body).to.match(/\| far\.test<\/title>/);
     expect(sshd.logins()).to.be.greaterThan(0);
+  });
+
+  it('a command line of its own (not in this process) ends once its SSH work is done: exit 0, not the exit 13 of an await the event loop gave up on', () => {
+    const r = spawnSync(process.execPath, [join(REPO, 'bin', 'aegir'), '@server_remote', 'provision-verify', '--backend'], {
+      cwd: backend.root, env: { ...process.env, AEGIR_HOME: sshd.home, NODE_OPTIONS: '' }, encoding: 'utf8', timeout: 60_000,
+    });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).to.equal(0);
+    expect(r.stdout).to.include('"status":"success"');
   });
 
   it('mitm-host-key: refuses a server whose host key changed, and changes nothing', async () => {
