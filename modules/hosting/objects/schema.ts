@@ -131,4 +131,13 @@ export const objectSchema: SchemaDefinition = {
     },
     indexes: { site: ['site_nid', 'created'] },
   },
+  hosting_context: {
+    description: 'What the front end last wrote to each provision context (a hash of the provision-save options), so that an unchanged context is not written again before every task.',
+    columns: {
+      name: { type: 'string', length: 253 },
+      hash: { type: 'string', length: 64 },
+      saved_at: { type: 'bigint' },
+    },
+    primaryKey: ['name'],
+  },
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe } from '../../../core/errors/aegir-error.js';
 import type { Account } from '../../../core/http/types.js';
 import type { SiteContext } from '../../../core/site/context.js';
@@ -55,12 +56,18 @@ export function bridgeRunner(b: BridgeSetup): TaskRunner {
       if (e.level === 'warning' || e.level === 'error') warned = true;
       await note(e.level, e.message);
     };
-    for (const c of await contextsFor(db, object, task.args)) {
+    const contexts = await contextsFor(db, object, task.args);
+    for (const c of contexts) {
+      // A context written with these very options before (and not forgotten since) is not written again.
+      const hash = createHash('sha256').update(JSON.stringify([c.name, c.options])).digest('hex');
+      if ((await db('hosting_context').where({ name: c.name }).first('hash'))?.hash === hash) continue;
       const saved = await runBackend({ aegirBin: b.aegirBin, home: b.home, command: 'provision-save', context: c.name, options: { ...c.options, quiet: true }, onLog: forward, signal: io.signal });
       if (saved.result?.status !== 'success') {
         await note('error', `The context @${c.name} could not be written: ${saved.result?.error?.message ?? saved.lastLines.join(' / ')}`);
         return finish(b, task, object, { status: 'error', errorCode: saved.result?.error?.code ?? 'ERR_BACKEND_NO_RESULT', exitCode: saved.exitCode }, undefined, io);
       }
+      await db('hosting_context').where({ name: c.name }).delete();
+      await db('hosting_context').insert({ name: c.name, hash, saved_at: Date.now() });
     }
     const options = (await type.options?.(task.args, { site: b.site, object, account: DISPATCHER })) ?? {};
     const out = await runBackend({
@@ -71,6 +78,10 @@ export function bridgeRunner(b: BridgeSetup): TaskRunner {
       await note('error', `The back end ended without a result (exit ${out.exitCode ?? out.signal}). Its last lines: ${out.lastLines.slice(-5).join(' / ') || 'none'}`);
     } else if (out.result.status === 'error') {
       await note('error', `${out.result.error?.code}: ${out.result.error?.message}`);
+    }
+    // A back end that does not know a context as written (removed by hand, another home): write them all again next time.
+    if (out.result?.error && ['ERR_CONTEXT_UNKNOWN', 'ERR_CONTEXT_INVALID', 'ERR_CONTEXT_TYPE'].includes(out.result.error.code)) {
+      await db('hosting_context').whereIn('name', contexts.map((c) => c.name)).delete();
     }
     const outcome: RunOutcome = {
       status: statusOf(out, warned), exitCode: out.exitCode, errorCode: out.result?.error?.code ?? (out.result ? null : 'ERR_BACKEND_NO_RESULT'), result: out.result?.output ?? null,

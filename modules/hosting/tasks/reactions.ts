@@ -66,6 +66,8 @@ export async function recordSuccess(e: TaskEndEvent): Promise<void> {
   const db = e.site.db;
   const now = Date.now();
   const { task, object } = e;
+  // A context the back end removed (a deleted site or platform, a site moved to a new name) must be written again if it comes back.
+  if (task.taskType === 'delete' || (task.taskType === 'migrate' && task.args.new_name)) await db('hosting_context').where({ name: object.context }).delete();
   const out = (e.output ?? {}) as Record<string, unknown>;
   if (object.kind === 'server' && task.taskType === 'verify') await db('hosting_server').where({ nid: object.nid }).update({ status: 'verified', verified: now });
   if (object.kind === 'platform') {

@@ -1,0 +1,127 @@
+// The hosting queue on the real back end:
+// - queued to claimed with `aegir hosting-queued` as a process of its own
+//   (default poll 100 ms), 30 verify tasks of a server one after another,
+//   with the hostmaster on SQLite and on MariaDB (goal: median under 100 ms);
+// - queued to the first back-end log line stored, against a bare
+//   `node -e 0` start measured in the same run;
+// - 100 site installs queued at once over two servers (two at a time per
+//   server, four in all) against the same number one at a time (goal: at
+//   least 1.6x on 2 cores).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONSOLE_ACCOUNT } from '../modules/hosting/commands/common.js';
+import { queueTask } from '../modules/hosting/tasks/queue-task.js';
+import { saveNode } from '../modules/node/storage.js';
+import { stopMariadb } from '../test/harness/mariadb.js';
+import { freePort } from '../test/harness/ports.js';
+import { hostmasterEnv, until, type HostmasterEnv } from '../test/modules/hosting/env.js';
+import type { Spawned } from '../test/modules/provision/env.js';
+import { fmt, isMain, machine, median, printFigures, type Figure } from './util.js';
+
+const LATENCY_TASKS = 30;
+const INSTALLS = Number(process.env.AEGIR_BENCH_INSTALLS ?? 100);
+
+async function daemon(h: HostmasterEnv): Promise<Spawned> {
+  const s = h.pe.spawn(['--uri=hostmaster.test', 'hosting-queued', '--backend']);
+  let text = '';
+  s.child.stdout!.on('data', (c: Buffer) => { text += c.toString(); });
+  await until(() => text.includes('is running'), 30_000);
+  return s;
+}
+
+/** Wait times of verify tasks queued one after another: claimed and first log line, minus queued. */
+async function latencies(driver: 'sqlite' | 'mysql'): Promise<{ claim: number[]; firstLine: number[] }> {
+  const h = await hostmasterEnv(driver);
+  const d = await daemon(h);
+  try {
+    const server = await h.addServer();
+    await h.ended(await h.lastTask(server));
+    const claim: number[] = [];
+    const firstLine: number[] = [];
+    for (let i = 0; i < LATENCY_TASKS; i++) {
+      const q = await queueTask(h.site, { type: 'verify', object: server, account: CONSOLE_ACCOUNT });
+      await h.ended(q.node.nid);
+      const t = (await h.site.db('hosting_task').where({ nid: q.node.nid }).first()) as { queued_at: number; started_at: number; run_id: number };
+      const line = (await h.site.db('hosting_task_log').where({ rid: t.run_id }).orderBy('lid').first('time')) as { time: number };
+      claim.push(Number(t.started_at) - Number(t.queued_at));
+      firstLine.push(Number(line.time) - Number(t.queued_at));
+    }
+    return { claim, firstLine };
+  } finally {
+    d.child.kill('SIGTERM');
+    await d.done;
+    await h.stop();
+  }
+}
+
+/** Wall time of `n` installs over two servers with the given limits (in-process dispatcher). */
+async function installs(h: HostmasterEnv, platforms: readonly number[], servers: readonly number[], prefix: string, n: number, limits: { global: number; perServer: number }): Promise<number> {
+  const d = h.dispatcher(limits);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await saveNode(h.site, { type: 'site', title: `${prefix}${i}.bench.test`, fields: { platform: platforms[i % 2]!, db_server: servers[i % 2]!, profile: 'minimal' } }, { account: CONSOLE_ACCOUNT });
+  }
+  await d.start();
+  await until(async () => Number((await h.site.db('hosting_task').where({ task_type: 'install' }).whereIn('status', ['queued', 'processing']).count({ n: '*' }))[0]!.n) === 0, 3_600_000);
+  const ms = performance.now() - t0;
+  await d.stop();
+  const failed = Number((await h.site.db('hosting_task').where({ task_type: 'install', status: 'error' }).count({ n: '*' }))[0]!.n);
+  if (failed) throw new Error(`${failed} install(s) failed`);
+  return ms;
+}
+
+/** Run the benchmark; returns its figures. */
+export async function main(): Promise<Figure[]> {
+  const bare: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    bare.push(performance.now() - t0);
+  }
+  const sqlite = await latencies('sqlite');
+  const mysql = await latencies('mysql');
+  await stopMariadb();
+  console.log(`daemon, queued to claimed: SQLite ${fmt(median(sqlite.claim))} ms, MariaDB ${fmt(median(mysql.claim))} ms; to the first log line: ${fmt(median(sqlite.firstLine))} ms (node -e 0: ${fmt(median(bare))} ms)`);
+
+  const h = await hostmasterEnv('sqlite');
+  let parallel: number;
+  let serial: number;
+  try {
+    const d = h.dispatcher();
+    await d.start();
+    const first = await h.addServer();
+    await h.ended(await h.lastTask(first));
+    const port = await freePort();
+    const run2 = join(h.pe.home, 'run2');
+    mkdirSync(run2, { recursive: true });
+    const second = (await saveNode(h.site, { type: 'server', title: 'Second', fields: {
+      context: 'server_second', host: 'localhost', http: 'builtin', http_settings: `port=${port},runDir=${run2}`, db: 'sqlite', app: 'builtin', app_settings: `runDir=${run2}`,
+    } }, { account: CONSOLE_ACCOUNT })).nid;
+    await h.ended(await h.lastTask(second));
+    const { makeCodebase, REPO } = await import('../test/harness/codebase.js');
+    const { symlinkSync } = await import('node:fs');
+    const two = makeCodebase({ fixtures: false });
+    symlinkSync(join(REPO, 'bin'), join(two.root, 'bin'));
+    const platforms = [await h.addPlatform(first, 'platform_test', h.pe.platform.root), await h.addPlatform(second, 'platform_second', two.root)];
+    for (const p of platforms) await h.ended(await h.lastTask(p));
+    await d.stop();
+    serial = await installs(h, platforms, [first, second], 'one', INSTALLS, { global: 1, perServer: 1 });
+    parallel = await installs(h, platforms, [first, second], 'many', INSTALLS, { global: 4, perServer: 2 });
+    two.cleanup();
+  } finally {
+    await h.stop();
+  }
+  console.log(`${INSTALLS} installs over two servers: ${fmt(parallel / 1000)} s at 2 per server, ${fmt(serial / 1000)} s one at a time: ${fmt(serial / parallel)}x`);
+  return [
+    { name: 'hosting-queued (own process, SQLite), queued to claimed, median', value: median(sqlite.claim), unit: 'ms', target: 100 },
+    { name: 'hosting-queued (own process, MariaDB), queued to claimed, median', value: median(mysql.claim), unit: 'ms', target: 100 },
+    { name: 'queued to the first back-end log line stored, median (SQLite)', value: median(sqlite.firstLine), unit: 'ms', baseline: { name: 'node -e 0', value: median(bare) } },
+    { name: `${INSTALLS} site installs over two servers, 2 per server`, value: parallel, unit: 'ms', baseline: { name: 'one at a time', value: serial } },
+  ];
+}
+
+if (isMain(import.meta.url)) {
+  console.log(`hosting benchmark; ${machine()}`);
+  printFigures(await main());
+}
