@@ -37,6 +37,14 @@ function onlyErrors(e: FormErrors): FormErrors {
   return Object.fromEntries(Object.entries(e).filter(([, v]) => typeof v === 'string' && v !== ''));
 }
 
+/** The options as [value, label] pairs: those `order` names first, in its order, then the rest. */
+function optionsInOrder(options: Readonly<Record<string, string>>, order: readonly string[] | undefined): [string, string][] {
+  if (!order) return Object.entries(options);
+  const first = [...new Set(order)].filter((v) => Object.hasOwn(options, v));
+  const named = new Set(first);
+  return [...first.map((v): [string, string] => [v, options[v]!]), ...Object.entries(options).filter(([v]) => !named.has(v))];
+}
+
 /** Template variables of one field as themes see it. */
 export interface FieldView {
   readonly name: string;
@@ -61,7 +69,7 @@ export function renderForm(form: FormDefinition, ctx: RequestContext, values: Re
   for (const [name, f] of Object.entries(form.fields)) {
     if (f.type === 'hidden') continue;
     const value = f.type === 'password' ? '' : values[name];
-    const opts = 'options' in f ? Object.entries(f.options).map(([v, label]) => ({
+    const opts = 'options' in f ? optionsInOrder(f.options, 'order' in f ? f.order : undefined).map(([v, label]) => ({
       value: v, label, selected: Array.isArray(value) ? value.includes(v) : value === v,
     })) : [];
     const attributes: Record<string, string | number> = {};

@@ -27,7 +27,18 @@ export type FieldDefinition =
   | (FieldBase & { readonly type: 'password'; readonly minLength?: number; readonly autocomplete?: string })
   | (FieldBase & { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly integer?: boolean; readonly default?: number })
   | (FieldBase & { readonly type: 'checkbox'; readonly default?: boolean })
-  | (FieldBase & { readonly type: 'select' | 'radios'; readonly options: Readonly<Record<string, string>>; readonly default?: string })
+  | (FieldBase & {
+    readonly type: 'select' | 'radios';
+    readonly options: Readonly<Record<string, string>>;
+    readonly default?: string;
+    /**
+     * Option values in display order (default: the options' own order).
+     * Needed when values look like integers ("42"): JavaScript lists such
+     * keys of an object first, in ascending order, whatever order they were
+     * added in. Values not in `options` are ignored; options left out follow.
+     */
+    readonly order?: readonly string[];
+  })
   | (FieldBase & { readonly type: 'checkboxes'; readonly options: Readonly<Record<string, string>>; readonly default?: readonly string[] })
   /**
    * A table of checkboxes, one per row and column (permissions by roles):
@@ -101,7 +112,8 @@ type FieldKeys<F> =
     : F extends { type: 'number' } ? 'min' | 'max' | 'integer' | 'default'
     : F extends { type: 'checkbox' } ? 'default'
     : F extends { type: 'grid' } ? 'columns' | 'rows' | 'rowsLabel' | 'default'
-    : 'options' | 'default');
+    : F extends { type: 'checkboxes' } ? 'options' | 'default'
+    : 'options' | 'default' | 'order');
 
 /** Fields whose definitions carry only the keys of their own type: an inferred literal is otherwise not checked for extra keys. */
 type ExactFields<F> = {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { hook } from '../../core/hooks/kinds.js';
 import type { Account } from '../../core/http/types.js';
 import type { SiteContext } from '../../core/site/context.js';
-import type { Node, NodeDraft, NodeFieldError, NodeOperation, NodeTypeDefinition } from './types.js';
+import type { Node, NodeDraft, NodeFieldError, NodeFieldValue, NodeOperation, NodeTypeDefinition } from './types.js';
 
 /** Payload of the write events: the node, the site, and the transaction every database write must use. */
 export interface NodeWriteEvent<N> {
@@ -16,6 +16,23 @@ export interface NodeWriteEvent<N> {
   readonly db: Knex.Transaction;
   /** Who saves or deletes the node. */
   readonly account: Account;
+}
+
+/**
+ * Payload of 'node.check': the checked draft (frozen: change a node in
+ * 'node.presave', not here), the stored node it replaces, and the list to
+ * push problems onto.
+ */
+export interface NodeCheckEvent {
+  readonly node: Readonly<Omit<NodeDraft, 'fields'>> & { readonly fields: Readonly<Record<string, NodeFieldValue>> };
+  /** The stored node on an update (as loaded, after 'node.load'); undefined for a new node. */
+  readonly original: Node | undefined;
+  /** Query through `site.db`: no transaction is open. */
+  readonly site: SiteContext;
+  /** Who saves the node. */
+  readonly account: Account;
+  /** Push `{ field, message }` for each problem (field "" for the whole node); any problem stops the save. */
+  readonly problems: NodeFieldError[];
 }
 
 /** Variables of a node's template, changed by 'node.view'. */
@@ -36,7 +53,11 @@ export interface NodeViewVars {
    * `paragraphs` is the value split at blank lines, each into its lines, so
    * templates keep a textarea's breaks without HTML built in code.
    */
-  fields: { readonly name: string; readonly label: string; readonly type: string; readonly value: string; readonly paragraphs: readonly (readonly string[])[] }[];
+  fields: {
+    readonly name: string; readonly label: string; readonly type: string; readonly value: string; readonly paragraphs: readonly (readonly string[])[];
+    /** A reference's link: the path of the node it names (its title is the value). */
+    readonly url?: string;
+  }[];
   /** Extra plain-text lines modules add under the fields. */
   extras: string[];
 }
@@ -46,13 +67,21 @@ export interface NodeViewVars {
  *
  * Save (saveNode), in this order:
  * 1. Outside any transaction: for an update, the stored node is loaded
- *    (`node.load` runs; it is the `original` of `node.update`). Then the
- *    node's own checks against its type, then `node.validate` (collect):
- *    every module adds problems. Any problem stops the save with
- *    ERR_NODE_INVALID and nothing is written.
+ *    (`node.load` runs; it is the `original` of `node.update` and of
+ *    `node.check`). Then the node's own checks against its type, then
+ *    `node.validate` (collect, sync): every module adds problems. Then,
+ *    only if none was found (so every field holds a value of its declared
+ *    kind), `node.check` (event, async, in module order): implementations
+ *    may query the database and push problems. The node module's own
+ *    implementation comes first (every module implementing it depends on
+ *    node) and checks that each reference field names an existing node of
+ *    a target type. Any problem of this step stops the save with
+ *    ERR_NODE_INVALID and nothing is written; forms call this step in
+ *    their validate and show each problem at its field.
  * 2. A transaction opens:
  *    `node.presave` (the draft may still be changed; the type's checks run
- *    again on what it left) -> the row is inserted or updated ->
+ *    again on what it left, `node.validate` and `node.check` do not) ->
+ *    the row is inserted or updated ->
  *    `node.insert` (new node, now with its nid) or `node.update`.
  * 3. The transaction commits.
  *
@@ -73,6 +102,15 @@ export const nodeHooks = {
   /** Extra checks of a node before it is saved; add one problem per field. Runs outside the transaction. */
   'node.validate': hook.collect<NodeFieldError, { readonly node: NodeDraft; readonly site: SiteContext; readonly account: Account }>(
     'Check a node before it is saved: add {field, message} for each problem (field "" for the whole node). Runs before the transaction; any problem stops the save.'),
+  /**
+   * Checks that need the database (is this domain taken? does this platform
+   * exist?): push problems onto payload.problems. Runs after 'node.validate'
+   * found nothing, outside any transaction, in module order; any problem
+   * stops the save with ERR_NODE_INVALID. Throwing is a failure of the
+   * save, not a problem of the node.
+   */
+  'node.check': hook.event<NodeCheckEvent>(
+    'Check a node against the database before it is saved: push {field, message} onto payload.problems. Runs after node.validate found nothing, outside any transaction; any problem stops the save.'),
   /** First step in the save transaction; the draft may be changed and is checked again afterwards. */
   'node.presave': hook.event<NodeWriteEvent<NodeDraft>>('A node is about to be written (inside the transaction); change the draft here. Throwing rolls the save back.'),
   /** A new node was inserted (inside the transaction, before commit); the node has its nid. */

@@ -48,6 +48,12 @@ function checkType(module: string, t: NodeTypeDefinition): void {
     }
     if (f.type === 'select' && !Object.keys(f.options ?? {}).length) bad(`field "${name}" needs at least one option`);
     if (f.type === 'number' && f.min !== undefined && f.max !== undefined && f.min > f.max) bad(`field "${name}": min is greater than max`);
-    if (!['text', 'textarea', 'email', 'number', 'checkbox', 'select'].includes(f.type)) bad(`field "${name}" has unknown type "${String(f.type)}"`);
+    if (f.type === 'reference') {
+      const targets: unknown[] = typeof f.target === 'string' ? [f.target] : Array.isArray(f.target) ? f.target : [];
+      if (!targets.length || !targets.every((t) => typeof t === 'string' && MACHINE.test(t))) {
+        bad(`field "${name}": target must be a node type's machine name or a non-empty list of them`);
+      }
+    }
+    if (!['text', 'textarea', 'email', 'number', 'checkbox', 'select', 'reference'].includes(f.type)) bad(`field "${name}" has unknown type "${String(f.type)}"`);
   }
 }

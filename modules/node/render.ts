@@ -2,6 +2,7 @@ import type { Account } from '../../core/http/types.js';
 import type { SiteContext } from '../../core/site/context.js';
 import { template, type Renderable } from '../../core/theme/renderable.js';
 import type { NodeViewVars } from './hooks.js';
+import { referenceTargets, type ReferencedNode } from './reference.js';
 import { nodeType } from './registry.js';
 import type { Node, NodeFieldDefinition, NodeFieldValue } from './types.js';
 
@@ -25,6 +26,8 @@ export function displayValue(f: NodeFieldDefinition, v: NodeFieldValue | undefin
   if (v === undefined || v === null || v === '') return '';
   if (f.type === 'checkbox') return v === true ? 'Yes' : 'No';
   if (f.type === 'select') return f.options[String(v)] ?? String(v);
+  // A reference shows its node's title, which only nodeViewVars knows (from ctx.references).
+  if (f.type === 'reference') return '';
   return String(v);
 }
 
@@ -43,16 +46,27 @@ export function paragraphs(text: string): string[][] {
 /**
  * The template variables of a node (after 'node.view'). Values stay plain
  * text, split into paragraphs and lines for the template (no HTML is
- * built here). A teaser shows only the textarea
- * fields, shortened.
+ * built here). A teaser shows only the textarea fields, shortened. A
+ * reference shows the title of the node it names, with `url` to link it,
+ * when `ctx.references` (reference.ts referencedNodes) has that node and
+ * it is of a target type; else nothing.
  */
 export function nodeViewVars(
-  site: SiteContext, node: Node, mode: 'full' | 'teaser', ctx: { account: Account; url: string; author: string },
+  site: SiteContext, node: Node, mode: 'full' | 'teaser',
+  ctx: { account: Account; url: string; author: string; references?: ReadonlyMap<number, ReferencedNode> },
 ): NodeViewVars {
   const type = nodeType(site.kernel, node.type);
   const fields: NodeViewVars['fields'] = [];
   for (const [name, f] of Object.entries(type?.fields ?? {})) {
     if (mode === 'teaser' && f.type !== 'textarea') continue;
+    if (f.type === 'reference') {
+      const v = node.fields[name];
+      const target = typeof v === 'number' ? ctx.references?.get(v) : undefined;
+      if (target && referenceTargets(f).includes(target.type)) {
+        fields.push({ name, label: f.label, type: f.type, value: target.title, paragraphs: paragraphs(target.title), url: target.url });
+      }
+      continue;
+    }
     let value = displayValue(f, node.fields[name]);
     if (!value) continue;
     if (mode === 'teaser') value = shorten(value, TEASER_LENGTH);

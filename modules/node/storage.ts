@@ -4,7 +4,7 @@ import type { SiteContext } from '../../core/site/context.js';
 import { nodeError } from './errors.js';
 import { nodeType } from './registry.js';
 import type { Node, NodeDraft, NodeFieldError, NodeFieldValue, NodeInput, NodeType } from './types.js';
-import { checkDraft, validateNode } from './validate.js';
+import { checkDraft, checkNode, validateNode } from './validate.js';
 
 interface Row {
   nid: number;
@@ -85,8 +85,9 @@ export interface PreparedNode {
 /**
  * Build and validate what saveNode would write (step 1 of the save order):
  * the input over the stored node (fields left out keep their stored
- * values), checked against its type, then 'node.validate'. Forms call this
- * in their validate step and commitNode in submit, so validation runs once.
+ * values), checked against its type, then 'node.validate', then (if those
+ * found nothing) 'node.check'. Forms call this in their validate step and
+ * commitNode in submit, so validation runs once.
  */
 export async function prepareNode(site: SiteContext, input: NodeInput, opts: NodeWriteOptions & { readonly original?: Node } = {}): Promise<PreparedNode> {
   const account = opts.account ?? ANONYMOUS;
@@ -108,12 +109,14 @@ export async function prepareNode(site: SiteContext, input: NodeInput, opts: Nod
     changed: now,
     fields: { ...kept, ...input.fields },
   }, account);
-  return { type, draft, original, errors };
+  if (errors.length) return { type, draft, original, errors };
+  return { type, draft, original, errors: await checkNode(site, draft, original, account) };
 }
 
 /**
  * Create or update a node, in the order documented in hooks.ts: validation
- * (the type's checks and 'node.validate'; any problem is ERR_NODE_INVALID),
+ * (the type's checks, 'node.validate', then 'node.check'; any problem is
+ * ERR_NODE_INVALID),
  * then one transaction of presave, the row write, and insert or update.
  * Any failure rolls the transaction back, so nothing is saved. On update,
  * fields left out keep their stored values. Returns the saved node.

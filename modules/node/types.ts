@@ -16,7 +16,8 @@ interface NodeFieldBase {
  * save (a text is one line of at most maxLength characters, default 255; a
  * textarea at most maxLength, default 65535; control characters are
  * refused). Values: text, textarea, email and select hold strings ('' when
- * empty), number a number or null, checkbox a boolean.
+ * empty), number a number or null, checkbox a boolean, reference the nid of
+ * another node or null.
  */
 export type NodeFieldDefinition =
   | (NodeFieldBase & { readonly type: 'text'; readonly maxLength?: number })
@@ -24,7 +25,27 @@ export type NodeFieldDefinition =
   | (NodeFieldBase & { readonly type: 'email' })
   | (NodeFieldBase & { readonly type: 'number'; readonly min?: number; readonly max?: number; readonly integer?: boolean })
   | (NodeFieldBase & { readonly type: 'checkbox' })
-  | (NodeFieldBase & { readonly type: 'select'; readonly options: Readonly<Record<string, string>> });
+  | (NodeFieldBase & { readonly type: 'select'; readonly options: Readonly<Record<string, string>> })
+  | NodeReferenceField;
+
+/**
+ * A reference to another node: the value is its nid (a positive safe
+ * integer) or null. On save the node must exist and be of a target type
+ * (checked through 'node.check', outside the transaction); the form offers
+ * the target nodes the user may view, the node page links to the referenced
+ * node. Deleting the referenced node later leaves the nid in place: the page
+ * then shows nothing for it and the next save of the referencing node is
+ * refused until it points elsewhere.
+ */
+export interface NodeReferenceField extends NodeFieldBase {
+  readonly type: 'reference';
+  /**
+   * Machine name(s) of the node types it may point to (`platform`, or
+   * `['server', 'platform']`). A type no enabled module declares is allowed:
+   * it offers no choices and no node matches it.
+   */
+  readonly target: string | readonly string[];
+}
 
 /** A content type, declared by a module through 'node.types'. */
 export interface NodeTypeDefinition {

@@ -2,12 +2,16 @@ import { extractValues } from '../../core/forms/process.js';
 import type { FieldDefinition, FieldDefinitions } from '../../core/forms/types.js';
 import type { Account } from '../../core/http/types.js';
 import type { SiteContext } from '../../core/site/context.js';
-import type { NodeDraft, NodeFieldDefinition, NodeFieldError, NodeFieldValue, NodeType } from './types.js';
+import type { Node, NodeDraft, NodeFieldDefinition, NodeFieldError, NodeFieldValue, NodeType } from './types.js';
 
 /** Longest title. */
 export const TITLE_MAX = 255;
 
-/** The form field a node field is edited with (same type, same limits). */
+/**
+ * The form field a node field is checked with (same type, same limits). A
+ * reference is checked as a node id (a whole number from 1); the node form
+ * shows it as a select of the target nodes instead (reference.ts).
+ */
 export function formField(f: NodeFieldDefinition): FieldDefinition {
   const base = { label: f.label, required: !!f.required, ...(f.description ? { description: f.description } : {}) };
   switch (f.type) {
@@ -17,6 +21,7 @@ export function formField(f: NodeFieldDefinition): FieldDefinition {
     case 'number': return { ...base, type: 'number', ...(f.min !== undefined ? { min: f.min } : {}), ...(f.max !== undefined ? { max: f.max } : {}), ...(f.integer ? { integer: true } : {}) };
     case 'checkbox': return { ...base, type: 'checkbox' };
     case 'select': return { ...base, type: 'select', options: f.options };
+    case 'reference': return { ...base, type: 'number', integer: true, min: 1, max: Number.MAX_SAFE_INTEGER };
   }
 }
 
@@ -27,11 +32,11 @@ export function titleField(type: NodeType): FieldDefinition {
 
 /** The empty value of a field. */
 export function emptyValue(f: NodeFieldDefinition): NodeFieldValue {
-  return f.type === 'number' ? null : f.type === 'checkbox' ? false : '';
+  return f.type === 'number' || f.type === 'reference' ? null : f.type === 'checkbox' ? false : '';
 }
 
 function typeOk(f: NodeFieldDefinition, v: unknown): boolean {
-  if (f.type === 'number') return v === null || (typeof v === 'number' && Number.isFinite(v));
+  if (f.type === 'number' || f.type === 'reference') return v === null || (typeof v === 'number' && Number.isFinite(v));
   if (f.type === 'checkbox') return typeof v === 'boolean';
   return typeof v === 'string';
 }
@@ -88,4 +93,17 @@ export function validateNode(site: SiteContext, type: NodeType, draft: NodeDraft
   const checked = checkDraft(type, draft);
   const extra = site.hooks.collect('node.validate', { node: checked.draft, site, account }).map((c) => c.value);
   return { draft: checked.draft, errors: [...checked.errors, ...extra] };
+}
+
+/**
+ * The checks that need the database: 'node.check' on a frozen copy of a
+ * draft that passed validateNode, outside any transaction. Returns the
+ * problems its implementations pushed (the node module's own checks the
+ * reference fields).
+ */
+export async function checkNode(site: SiteContext, draft: NodeDraft, original: Node | undefined, account: Account): Promise<NodeFieldError[]> {
+  const problems: NodeFieldError[] = [];
+  const node = Object.freeze({ ...draft, fields: Object.freeze({ ...draft.fields }) });
+  await site.hooks.emit('node.check', { node, original, site, account, problems });
+  return problems;
 }

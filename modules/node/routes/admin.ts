@@ -2,6 +2,7 @@ import { pageParam, pager } from '../../../core/http/pager.js';
 import { page, type RequestContext, type RouteDefinition } from '../../../core/http/types.js';
 import { template } from '../../../core/theme/renderable.js';
 import { nodeAccess } from '../access.js';
+import { referenceTargets } from '../reference.js';
 import { nodeTypes } from '../registry.js';
 import { authorNames, formatDate } from '../render.js';
 import { listNodes, NODE_SORTS, type NodeListQuery, type NodeSort } from '../storage.js';
@@ -65,6 +66,7 @@ function fieldSummary(f: NodeFieldDefinition): string {
     case 'text': case 'textarea': return f.maxLength ? `at most ${f.maxLength} characters` : '';
     case 'number': return [f.integer ? 'whole number' : '', f.min !== undefined ? `from ${f.min}` : '', f.max !== undefined ? `to ${f.max}` : ''].filter(Boolean).join(' ');
     case 'select': return `one of: ${Object.values(f.options).join(', ')}`;
+    case 'reference': return `a node of type ${referenceTargets(f).join(' or ')}`;
     default: return '';
   }
 }

@@ -4,6 +4,7 @@ import { notFound, page, redirect, type RequestContext, type RouteDefinition } f
 import { template } from '../../../core/theme/renderable.js';
 import { nodeAccess } from '../access.js';
 import { nodeType, nodeTypes } from '../registry.js';
+import { referenceFormField } from '../reference.js';
 import { commitNode, deleteNode, prepareNode, type PreparedNode } from '../storage.js';
 import type { Node, NodeFieldValue, NodeInput, NodeType } from '../types.js';
 import { formField, titleField } from '../validate.js';
@@ -29,12 +30,13 @@ function mayAdminister(ctx: RequestContext): boolean {
   return ctx.account.hasPermission('administer nodes') || ctx.account.hasPermission('bypass node access');
 }
 
-/** What the node form's values say, as saveNode input. */
+/** What the node form's values say, as saveNode input (a reference's select gives its nid as text, '' for none). */
 function inputFrom(type: NodeType, node: Node | undefined, values: FormValues, sticky: boolean): NodeInput {
   const fields: Record<string, NodeFieldValue> = {};
-  for (const name of Object.keys(type.fields)) {
+  for (const [name, f] of Object.entries(type.fields)) {
     const v = values[name];
-    fields[name] = v === undefined ? null : (v as NodeFieldValue);
+    if (f.type === 'reference') fields[name] = typeof v === 'string' && v !== '' ? Number(v) : null;
+    else fields[name] = v === undefined ? null : (v as NodeFieldValue);
   }
   return {
     ...(node ? { nid: node.nid } : {}),
@@ -51,13 +53,19 @@ function inputFrom(type: NodeType, node: Node | undefined, values: FormValues, s
  * The add or edit form of a node type: the title, the type's fields, and
  * the publishing options (sticky only for content administrators). Its id
  * is node_TYPE_form and its family node_form, for alter hooks. Validation
- * is the node's own (prepareNode), so the form shows exactly the problems
- * saving would have; submit writes what was validated.
+ * is the node's own (prepareNode, 'node.check' included), so the form
+ * shows exactly the problems saving would have; submit writes what was
+ * validated. A reference field is a select of the target nodes the user
+ * may view (reference.ts), so it is built with the database.
  */
-export function nodeForm(ctx: RequestContext, type: NodeType, node: Node | undefined): FormDefinition {
+export async function nodeForm(ctx: RequestContext, type: NodeType, node: Node | undefined): Promise<FormDefinition> {
   const sticky = mayAdminister(ctx);
   const fields: Record<string, FieldDefinition> = { title: withDefault(titleField(type), node?.title) };
-  for (const [name, f] of Object.entries(type.fields)) fields[name] = withDefault(formField(f), node?.fields[name]);
+  for (const [name, f] of Object.entries(type.fields)) {
+    fields[name] = f.type === 'reference'
+      ? await referenceFormField(ctx.site, f, ctx.account, node?.fields[name])
+      : withDefault(formField(f), node?.fields[name]);
+  }
   fields.status = { type: 'checkbox', label: 'Published', default: node?.status ?? true };
   fields.promote = { type: 'checkbox', label: 'Promoted to the front page', default: node?.promote ?? false };
   if (sticky) fields.sticky = { type: 'checkbox', label: 'Sticky at the top of lists', default: node?.sticky ?? false };

@@ -2,6 +2,7 @@ import { pageParam, pager } from '../../../core/http/pager.js';
 import { page, type ParamLoader, type RequestContext, type RouteDefinition } from '../../../core/http/types.js';
 import { template } from '../../../core/theme/renderable.js';
 import { nodeAccess } from '../access.js';
+import { referencedNodes } from '../reference.js';
 import { nodeType, nodeTypes } from '../registry.js';
 import { authorNames, nodeViewVars, renderNode } from '../render.js';
 import { listNodes, loadNode } from '../storage.js';
@@ -65,8 +66,9 @@ export const viewRoutes: RouteDefinition[] = [
     async handler(ctx) {
       const node = nodeOf(ctx);
       const names = await authorNames(ctx.site, [node.uid]);
+      const references = await referencedNodes(ctx.site, [node], ctx.account, (nid) => ctx.url('node.view', { nid }));
       const vars = nodeViewVars(ctx.site, node, 'full', {
-        account: ctx.account, url: ctx.url('node.view', { nid: node.nid }), author: names.get(node.uid) ?? 'Anonymous',
+        account: ctx.account, url: ctx.url('node.view', { nid: node.nid }), author: names.get(node.uid) ?? 'Anonymous', references,
       });
       return page(node.title, renderNode(vars));
     },

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { defaultValues, DEFAULT_TEXT_MAX, DEFAULT_TEXTAREA_MAX, extractValues } from '../../../core/forms/process.js';
+import { renderForm, type FieldView } from '../../../core/forms/handle.js';
 import { defineForm, type FieldDefinitions, type FormErrors } from '../../../core/forms/types.js';
+import type { RequestContext } from '../../../core/http/types.js';
 
 const FIELDS: FieldDefinitions = {
   intro: { type: 'markup', content: { text: 'Hello' } },
@@ -133,5 +135,29 @@ describe('form values', () => {
     expect(form.id).to.equal('typed');
     // @ts-expect-error a select needs options
     defineForm({ id: 'x', submitLabel: 'x', fields: { s: { type: 'select', label: 'S' } }, submit: () => undefined });
+  });
+});
+
+describe('select options in a given order', () => {
+  const ctx = { req: { originalUrl: '/x' }, session: { csrfToken: () => 'token' }, render: () => '' } as unknown as RequestContext;
+  const optionsOf = (fields: FieldDefinitions, name: string): string[] => {
+    const vars = renderForm({ id: 'order_test', fields, submitLabel: 'Go', submit: () => undefined }, ctx, {}, {}) as unknown as { vars: { form: { fields: FieldView[] } } };
+    return vars.vars.form.fields.find((f) => f.name === name)!.options.map((o) => `${o.value}:${o.label}`);
+  };
+
+  it('lists integer-like values in object order (ascending) unless `order` says otherwise', () => {
+    const options = { 42: 'Alpha', 7: 'Zulu', 100: 'Mike' };
+    expect(optionsOf({ s: { type: 'select', label: 'S', options } }, 's')).to.deep.equal(['7:Zulu', '42:Alpha', '100:Mike']);
+    expect(optionsOf({ s: { type: 'select', label: 'S', options, order: ['42', '100', '7'] } }, 's')).to.deep.equal(['42:Alpha', '100:Mike', '7:Zulu']);
+  });
+
+  it('ignores order entries that are not options and shows options it leaves out after the others', () => {
+    expect(optionsOf({ r: { type: 'radios', label: 'R', options: { a: 'A', b: 'B', c: 'C' }, order: ['c', 'nope', 'c'] } }, 'r')).to.deep.equal(['c:C', 'a:A', 'b:B']);
+  });
+
+  it('is a key of select and radios only (type-level)', () => {
+    defineForm({ id: 'x', submitLabel: 'x', fields: { s: { type: 'select', label: 'S', options: { a: 'A' }, order: ['a'] } }, submit: () => undefined });
+    // @ts-expect-error checkboxes take no order
+    defineForm({ id: 'x', submitLabel: 'x', fields: { s: { type: 'checkboxes', label: 'S', options: { a: 'A' }, order: ['a'] } }, submit: () => undefined });
   });
 });

@@ -12,11 +12,11 @@ export interface ProbeSite {
   close(): Promise<void>;
 }
 
-/** Install a testing site on a driver and enable node_probe (and with it node). */
-export async function probeSite(driver: Driver): Promise<ProbeSite> {
+/** Install a testing site on a driver and enable node_probe (and with it node), and any other modules. */
+export async function probeSite(driver: Driver, more: readonly string[] = []): Promise<ProbeSite> {
   const tc = makeCodebase();
   const site = await installTestSite(tc, driver);
-  await enableModules(site, ['node_probe']);
+  await enableModules(site, ['node_probe', ...more]);
   return { tc, site, close: async () => { await site.close(); tc.cleanup(); } };
 }
 

@@ -15,17 +15,17 @@ for (const driver of DRIVERS) {
     const log = (): string[] => probeLog(ps.site);
     const titles = async (): Promise<string[]> => ((await ps.site.db('node').orderBy('nid').select('title')) as { title: string }[]).map((r) => r.title);
 
-    it('runs validate, then presave, the write and insert in the transaction, and commits what insert wrote', async () => {
+    it('runs validate, check, then presave, the write and insert in the transaction, and commits what insert wrote', async () => {
       const n = await saveNode(ps.site, probe({ title: 'First' }));
-      expect(log()).to.deep.equal(['validate:First', 'presave:First', `insert:${n.nid}`]);
+      expect(log()).to.deep.equal(['validate:First', 'check:First:-', 'presave:First', `insert:${n.nid}`]);
       expect(await ps.site.config.get('node_probe.inserted')).to.equal(n.nid);
     });
 
-    it('loads the stored node, then runs validate, presave and update (with the original) on an update', async () => {
+    it('loads the stored node, then runs validate, check and presave, and update (check and update with the original) on an update', async () => {
       const n = await saveNode(ps.site, probe({ title: 'Before' }));
       log().length = 0;
       await saveNode(ps.site, probe({ nid: n.nid, title: 'After' }));
-      expect(log()).to.deep.equal([`load:${n.nid}`, 'validate:After', 'presave:After', `update:${n.nid}:Before->After`]);
+      expect(log()).to.deep.equal([`load:${n.nid}`, 'validate:After', 'check:After:Before', 'presave:After', `update:${n.nid}:Before->After`]);
       expect(await ps.site.config.get('node_probe.updated')).to.equal(n.nid);
     });
 
@@ -73,9 +73,40 @@ for (const driver of DRIVERS) {
       expect(await ps.site.config.get('node_probe.deleted')).to.equal(undefined);
     });
 
-    it('runs no transaction hook when validation fails', async () => {
+    it('runs neither node.check nor a transaction hook when validation fails', async () => {
       await expectCode(saveNode(ps.site, probe({ title: 'x [reject]' })), 'ERR_NODE_INVALID');
       expect(log()).to.deep.equal(['validate:x [reject]']);
+    });
+
+    it('stops the save when node.check reports a problem: ERR_NODE_INVALID at its field, no transaction hook, nothing saved', async () => {
+      const e = await expectCode(saveNode(ps.site, probe({ title: 'Bad [check]', fields: { code: 'c9' } })), 'ERR_NODE_INVALID');
+      expect(e.facts.fields).to.equal('code');
+      expect(String(e.facts.problems)).to.include('"c9"');
+      expect(log()).to.deep.equal(['validate:Bad [check]', 'check:Bad [check]:-']);
+      expect(await titles()).to.deep.equal([]);
+    });
+
+    it('stops an update when node.check reports a problem: the stored node is unchanged', async () => {
+      const n = await saveNode(ps.site, probe({ title: 'Fine' }));
+      log().length = 0;
+      await expectCode(saveNode(ps.site, probe({ nid: n.nid, title: 'Now [check]' })), 'ERR_NODE_INVALID');
+      expect(log()).to.deep.equal([`load:${n.nid}`, 'validate:Now [check]', 'check:Now [check]:Fine']);
+      expect(await titles()).to.deep.equal(['Fine']);
+    });
+
+    it('runs node.check outside the transaction: what it wrote through site.db stays when presave then fails', async () => {
+      await ps.site.config.set('node_probe.fail', 'presave');
+      await expectCode(saveNode(ps.site, probe({ title: 'Checked then doomed' })), 'ERR_HOOK_FAILED');
+      expect(await ps.site.config.get('node_probe.checked')).to.equal('Checked then doomed');
+      expect(await titles()).to.deep.equal([]);
+    });
+
+    it('fails the save with ERR_HOOK_FAILED naming the module when a node.check implementation throws, saving nothing', async () => {
+      await ps.site.config.set('node_probe.fail', 'check');
+      const e = await expectCode(saveNode(ps.site, probe({ title: 'Check throws' })), 'ERR_HOOK_FAILED');
+      expect(e.facts).to.include({ module: 'node_probe', hook: 'node.check' });
+      expect(log()).to.deep.equal(['validate:Check throws', 'check:Check throws:-']);
+      expect(await titles()).to.deep.equal([]);
     });
 
     it('runs node.load once per load with all its nodes, which carry what it attached', async () => {

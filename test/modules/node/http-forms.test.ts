@@ -77,6 +77,15 @@ describe('node forms over HTTP (sqlite)', () => {
     expect(fieldError(r.body, 'node_probe_form', 'title')).to.equal('node_probe rejects this title.');
   });
 
+  it('shows a problem a node.check implementation reports at its field, with the input kept', async () => {
+    const before = await nodeCount();
+    const r = await admin.postForm('/node/add/probe', probeFields({ title: 'Checked [check]', code: 'c7' }));
+    expect(r.status).to.equal(422);
+    expect(fieldError(r.body, 'node_probe_form', 'code')).to.equal('node_probe checked &quot;c7&quot; and refuses it.');
+    expect(inputValue(r.body, 'code')).to.equal('c7');
+    expect(await nodeCount()).to.equal(before);
+  });
+
   it('xss: a title and body with markup are shown as text on the node page, the front page and the content list', async () => {
     const evil = '<script>alert(1)</script>';
     const r = await admin.postForm('/node/add/probe', probeFields({ title: evil, body: '<img src=x onerror=alert(2)>', status: '1' }));

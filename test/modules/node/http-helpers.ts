@@ -7,9 +7,9 @@ import { serveSite, type Fields, type HttpClient, type ServedSite } from '../../
 /** The password of the accounts these tests create. */
 export const PASS = 'Node-Test-Pass-1234';
 
-/** Serve a testing site with node and node_probe (sqlite), anonymous visitors allowed 'access content' unless told otherwise. */
-export async function serveProbe(opts: { anonymousContent?: boolean } = {}): Promise<ServedSite> {
-  const s = await serveSite({ modules: ['node_probe'] });
+/** Serve a testing site with node and node_probe (and `modules`; sqlite), anonymous visitors allowed 'access content' unless told otherwise. */
+export async function serveProbe(opts: { anonymousContent?: boolean; modules?: readonly string[] } = {}): Promise<ServedSite> {
+  const s = await serveSite({ modules: ['node_probe', ...(opts.modules ?? [])] });
   if (opts.anonymousContent !== false) await grantPermissions(s.site, 'anonymous', ['access content']);
   return s;
 }

@@ -29,6 +29,10 @@ describe('node types', () => {
     ['a number whose min is above its max', { ...ok, fields: { n: { type: 'number', label: 'N', min: 5, max: 1 } } }],
     ['a maxLength of zero', { ...ok, fields: { t: { type: 'text', label: 'T', maxLength: 0 } } }],
     ['a field type nobody knows', { ...ok, fields: { t: { type: 'color', label: 'T' } as never } }],
+    ['a reference without a target', { ...ok, fields: { r: { type: 'reference', label: 'R' } as never } }],
+    ['a reference whose target is not a machine name', { ...ok, fields: { r: { type: 'reference', label: 'R', target: 'Platform' } } }],
+    ['a reference with an empty list of targets', { ...ok, fields: { r: { type: 'reference', label: 'R', target: [] } } }],
+    ['a reference with a target that is not text', { ...ok, fields: { r: { type: 'reference', label: 'R', target: [42] as never } } }],
   ];
   for (const [what, def] of bad) {
     it(`refuses a type with ${what} (ERR_NODE_TYPE_INVALID naming the module)`, async () => {
@@ -36,6 +40,26 @@ describe('node types', () => {
       expect(e.facts.module).to.equal('stories');
     });
   }
+
+  it('takes reference fields to one or several types, declared or not (a target no module declares just offers nothing)', () => {
+    const linked: NodeTypeDefinition = {
+      ...ok, type: 'linked', fields: { one: { type: 'reference', label: 'One', target: 'story' }, many: { type: 'reference', label: 'Many', target: ['story', 'not_here'], required: true } },
+    };
+    expect(nodeTypes(probeKernel(typesModule('stories', ok, linked))).get('linked')!.fields.many).to.deep.include({ target: ['story', 'not_here'] });
+  });
+
+  it('type-level: a reference field needs a target of type names, and takes no select options', () => {
+    const fields: NodeTypeDefinition['fields'] = {
+      fine: { type: 'reference', label: 'Fine', target: ['a', 'b'] },
+      // @ts-expect-error a reference field needs a target
+      untargeted: { type: 'reference', label: 'No target' },
+      // @ts-expect-error the target is a type name or a list of them, not a number
+      numbered: { type: 'reference', label: 'Numbered', target: 42 },
+      // @ts-expect-error options belong to select fields
+      optioned: { type: 'reference', label: 'Optioned', target: 'a', options: { a: 'A' } },
+    };
+    expect(Object.keys(fields)).to.have.length(4);
+  });
 
   it('refuses a type declared by two modules, naming both', async () => {
     const e = await expectCode(Promise.resolve().then(() => nodeTypes(probeKernel(typesModule('one', ok), typesModule('two', ok)))), 'ERR_NODE_TYPE_INVALID');
