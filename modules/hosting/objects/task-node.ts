@@ -16,7 +16,7 @@ export const taskNodeType: NodeTypeDefinition = {
   description: 'Work the back end does on a server, platform or site; queued by the hosting front end.',
   fields: {
     task_type: { type: 'text', label: 'Task type', maxLength: 64, required: true },
-    object: { type: 'number', label: 'Object', integer: true, min: 1, required: true },
+    object: { type: 'reference', label: 'Object', target: ['server', 'platform', 'site'], required: true },
     args: { type: 'textarea', label: 'Arguments (JSON)', maxLength: 65535 },
   },
 };

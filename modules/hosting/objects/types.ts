@@ -33,7 +33,7 @@ export const objectNodeTypes: readonly NodeTypeDefinition[] = [
     titleLabel: 'Name',
     fields: {
       context: { type: 'text', label: 'Machine name', maxLength: 60, required: true, description: `platform_<name>. ${CONTEXT_HINT}` },
-      server: { type: 'number', label: 'Server', integer: true, min: 1, required: true },
+      server: { type: 'reference', label: 'Server', target: 'server', required: true },
       root: { type: 'text', label: 'Path', maxLength: 1000, required: true, description: 'The absolute path of the codebase on its server.' },
       git_url: { type: 'text', label: 'Git repository', maxLength: 1000, description: 'Built from this repository when the path does not exist yet.' },
       git_ref: { type: 'text', label: 'Git branch, tag or commit', maxLength: 200 },
@@ -48,10 +48,10 @@ export const objectNodeTypes: readonly NodeTypeDefinition[] = [
     fields: {
       aliases: { type: 'textarea', label: 'Aliases', maxLength: 10_000, rows: 3, description: 'Other domains of the site, one per line.' },
       redirection: { type: 'checkbox', label: 'Aliases redirect to the domain' },
-      platform: { type: 'number', label: 'Platform', integer: true, min: 1, required: true },
-      db_server: { type: 'number', label: 'Database server', integer: true, min: 1, required: true },
+      platform: { type: 'reference', label: 'Platform', target: 'platform', required: true },
+      db_server: { type: 'reference', label: 'Database server', target: 'server', required: true },
       profile: { type: 'text', label: 'Install profile', maxLength: 64, required: true },
-      client: { type: 'number', label: 'Client', integer: true, min: 1 },
+      client: { type: 'reference', label: 'Client', target: 'client' },
     },
   },
   {

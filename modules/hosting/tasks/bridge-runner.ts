@@ -66,8 +66,8 @@ export function bridgeRunner(b: BridgeSetup): TaskRunner {
         await note('error', `The context @${c.name} could not be written: ${saved.result?.error?.message ?? saved.lastLines.join(' / ')}`);
         return finish(b, task, object, { status: 'error', errorCode: saved.result?.error?.code ?? 'ERR_BACKEND_NO_RESULT', exitCode: saved.exitCode }, undefined, io);
       }
-      await db('hosting_context').where({ name: c.name }).delete();
-      await db('hosting_context').insert({ name: c.name, hash, saved_at: Date.now() });
+      // Two tasks may write one context at once (a server's verify and its platform's): the last one's hash stays.
+      await db('hosting_context').insert({ name: c.name, hash, saved_at: Date.now() }).onConflict('name').merge();
     }
     const options = (await type.options?.(task.args, { site: b.site, object, account: DISPATCHER })) ?? {};
     const out = await runBackend({
