@@ -16,7 +16,7 @@ import { cacheHeaders, securityHeaders } from './security-headers.js';
 import { serveSiteFiles } from './site-files.js';
 import { Session, SESSION_IDLE_MS } from './session.js';
 import { isNoSite, SitePool } from './site-pool.js';
-import { ANONYMOUS, HttpError, type Account, type HandlerResult, type RequestContext } from './types.js';
+import { ANONYMOUS, HttpError, isHttpError, type Account, type HandlerResult, type RequestContext } from './types.js';
 import { template } from '../theme/renderable.js';
 
 /** Largest form body accepted; larger ones get a 413 page. */
@@ -164,11 +164,11 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     const title = typeof def.title === 'function' ? def.title(ctx) : def.title;
     result = def.form ? await handleForm(await def.form(ctx), ctx, title) : await def.handler!(ctx);
   } catch (e) {
-    if (!(e instanceof HttpError)) {
+    if (!isHttpError(e)) {
       logger.error(`${site.name} ${req.method} ${req.originalUrl}: ${(e as Error).stack ?? String(e)}`);
     }
-    status = e instanceof HttpError ? e.status : 500;
-    const message = e instanceof HttpError ? e.message : 'The site could not answer this request. The error was logged.';
+    status = isHttpError(e) ? e.status : 500;
+    const message = isHttpError(e) ? e.message : 'The site could not answer this request. The error was logged.';
     const login = status === 403 && account.anonymous && table.byName.has('user.login')
       ? `${table.byName.get('user.login')!.definition.path}?destination=${encodeURIComponent(req.originalUrl)}` : undefined;
     result = { kind: 'page', title: errorTitle(status), content: template('error', { status, message, login }), status };

@@ -115,6 +115,16 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * Whether a value is an HttpError. Checks shape rather than the class, as
+ * isAegirError does: a module loaded from another copy of core (a source
+ * module beside a compiled core, a codebase reached through symlinks)
+ * throws its own copy of the class.
+ */
+export function isHttpError(e: unknown): e is HttpError {
+  return e instanceof Error && e.name === 'HttpError' && typeof (e as { status?: unknown }).status === 'number';
+}
+
 /** A page result. */
 export function page(title: string, content: Renderable, status?: number): PageResult {
   return { kind: 'page', title, content, ...(status ? { status } : {}) };

@@ -6,9 +6,9 @@ const SETTINGS = /^([a-z][a-zA-Z0-9]{0,40}=[A-Za-z0-9._/:@+= -]{0,500})(,[a-z][a
 const GIT_URL = /^(?:https:\/\/[A-Za-z0-9.-]+(?::\d+)?\/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+|\/[A-Za-z0-9._/-]+)$/;
 const GIT_REF = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
 
-/** The aliases of a site as typed (one per line or comma-separated), lower case, without blanks and repeats. */
+/** The aliases of a site as typed (one per line or comma-separated), lower case, without empty lines and repeats; a line with a space in it stays one (invalid) alias. */
 export function aliasesOf(text: unknown): string[] {
-  return [...new Set(String(text ?? '').split(/[\s,]+/).map((a) => a.trim().toLowerCase()).filter(Boolean))];
+  return [...new Set(String(text ?? '').split(/[\r\n,]+/).map((a) => a.trim().toLowerCase()).filter(Boolean))];
 }
 
 /**

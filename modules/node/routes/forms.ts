@@ -1,6 +1,7 @@
 import type { FieldDefinition, FormDefinition, FormErrors, FormValues } from '../../../core/forms/types.js';
 import { isAegirError } from '../../../core/errors/aegir-error.js';
-import { notFound, page, redirect, type RequestContext, type RouteDefinition } from '../../../core/http/types.js';
+import { HttpError, notFound, page, redirect, type RequestContext, type RouteDefinition } from '../../../core/http/types.js';
+import { rootCause } from '../../../core/hooks/bus.js';
 import { template } from '../../../core/theme/renderable.js';
 import { nodeAccess } from '../access.js';
 import { nodeType, nodeTypes } from '../registry.js';
@@ -18,6 +19,13 @@ function withDefault(f: FieldDefinition, v: NodeFieldValue | undefined): FieldDe
     case 'text': case 'textarea': case 'email': case 'select': return { ...f, default: String(v) };
     default: return f;
   }
+}
+
+/** A delete a module refused (its node.delete threw a coded error: the object is still in use) is shown with its reason, not as a server error. */
+function refusedIs422(e: unknown): never {
+  const cause = rootCause(e);
+  if (isAegirError(cause) && cause.code !== 'ERR_HOOK_FAILED') throw new HttpError(422, cause.message);
+  throw e;
 }
 
 /** A node deleted by someone else meanwhile is a 404, not a server error. */
@@ -150,7 +158,7 @@ export const formRoutes: RouteDefinition[] = [
         danger: true,
         links: [{ title: 'Cancel', href: ctx.url('node.view', { nid: node.nid }) }],
         async submit() {
-          await deleteNode(ctx.site, node, { account: ctx.account }).catch(goneIs404);
+          await deleteNode(ctx.site, node, { account: ctx.account }).catch(goneIs404).catch(refusedIs422);
           ctx.message('status', `${label} "${node.title}" has been deleted.`);
           return redirect('/');
         },
