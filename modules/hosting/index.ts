@@ -8,6 +8,7 @@ import { builtinQueues } from './periodic/builtin.js';
 import { checkObjectDraft } from './objects/check.js';
 import { checkObjectInDb } from './objects/check-db.js';
 import { objectSchema } from './objects/schema.js';
+import { askDbAdminPassword } from './objects/server-secret.js';
 import { deleteObject, insertObject, loadObjects, normaliseDraft, updateObject } from './objects/sync.js';
 import { insertTaskRow, taskNodeType } from './objects/task-node.js';
 import { objectNodeTypes } from './objects/types.js';
@@ -36,6 +37,7 @@ export default defineModule({
     api.on('node.types', (add) => { for (const t of [...objectNodeTypes, taskNodeType]) add(t); });
     api.on('node.validate', (add, { node }) => { for (const e of checkObjectDraft(node)) add(e); });
     api.on('node.check', checkObjectInDb);
+    api.on('form.alter.id', askDbAdminPassword);
     api.on('node.presave', normaliseDraft);
     api.on('node.insert', async (e) => { await insertObject(e); await insertTaskRow(e); });
     api.on('node.update', updateObject);

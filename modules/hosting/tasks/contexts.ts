@@ -15,7 +15,8 @@ function settingsText(s: Record<string, unknown>): string {
   return Object.entries(s).filter(([k]) => k !== 'type').map(([k, v]) => `${k}=${String(v)}`).join(',');
 }
 
-function serverSave(r: Row): ContextSave {
+/** The provision-save of a server from its row (context, host, SSH, services JSON). */
+export function serverSave(r: Row): ContextSave {
   const services = JSON.parse(String(r.services || '{}')) as Record<string, Record<string, unknown>>;
   const o: Record<string, string | number | boolean> = { 'context-type': 'server', host: String(r.host) };
   if (r.ssh_user) { o['ssh-user'] = String(r.ssh_user); o['ssh-port'] = Number(r.ssh_port ?? 22); }

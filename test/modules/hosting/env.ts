@@ -58,6 +58,8 @@ export async function hostmasterEnv(driver: Driver): Promise<HostmasterEnv> {
   expect(enable.code, show(enable)).to.equal(0);
   const logs: LogEntry[] = [];
   const site = await bootSite(pe.backend.codebase, 'hostmaster.test', new Logger(memorySink(logs), 'debug'));
+  // Periodic site cron off: a daemon's cron tasks would otherwise run beside the tests (a test that wants them sets the interval).
+  await site.config.set('hosting.cron_interval', 0);
   const queue = new TaskQueue(site.db);
   const statusOf = async (nid: number): Promise<string | undefined> => (await queue.get(nid))?.status;
   const env: HostmasterEnv = {

@@ -5,14 +5,14 @@
  * through the queue with their effects checked on disk and over HTTP.
  */
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, memorySink, type LogEntry } from '../../../core/logger/logger.js';
 import { bootSite, type Site } from '../../../core/site/site.js';
 import { removeOldTasks } from '../../../modules/hosting/periodic/builtin.js';
 import { PeriodicScheduler } from '../../../modules/hosting/periodic/scheduler.js';
 import { Dispatcher } from '../../../modules/hosting/queue/dispatcher.js';
-import { TaskQueue } from '../../../modules/hosting/queue/store.js';
+import { TaskQueue, type TaskRow } from '../../../modules/hosting/queue/store.js';
 import { bridgeRunner } from '../../../modules/hosting/tasks/bridge-runner.js';
 import { queueTask } from '../../../modules/hosting/tasks/queue-task.js';
 import { saveNode } from '../../../modules/node/storage.js';
@@ -119,6 +119,13 @@ for (const driver of DRIVERS) {
       const b = (await site.db('hosting_backup').where({ site_nid: ids.site }).first()) as { file: string; description: string };
       expect(existsSync(b.file)).to.equal(true);
       expect(b.description).to.equal('before the sale');
+      // Restore through the queue: a change made after the backup is undone.
+      const { cli: run2 } = await import('../../cli/run-helper.js');
+      const siteCli = (...a: string[]) => run2(pe.platform.root, ['--uri=shop.test', ...a], { env: { ...process.env, AEGIR_HOME: pe.home } });
+      expect((await siteCli('config-set', 'system.slogan', 'after the backup')).code).to.equal(0);
+      const bid = Number((await site.db('hosting_backup').where({ site_nid: ids.site }).first('bid')).bid);
+      await run('restore', { backup: bid });
+      expect((await siteCli('config-get', 'system.slogan', '--format=json')).stdout).to.not.include('after the backup');
       await run('disable');
       expect(await pe.status('shop.test')).to.equal(503);
       expect((await site.db('hosting_site').where({ nid: ids.site }).first('status')).status).to.equal('disabled');
@@ -134,6 +141,7 @@ for (const driver of DRIVERS) {
       const before = Number((await site.db('hosting_task').count({ n: '*' }))[0]!.n);
       await expectCode(queueTask(site, { type: 'enable', object: ids.site!, account: CONSOLE_ACCOUNT }), 'ERR_TASK_NOT_OFFERED');
       await expectCode(queueTask(site, { type: 'nosuch', object: ids.site!, account: CONSOLE_ACCOUNT }), 'ERR_TASK_TYPE_UNKNOWN');
+      await expectCode(queueTask(site, { type: 'verify', object: 999_999, account: CONSOLE_ACCOUNT }), 'ERR_OBJECT_UNKNOWN');
       await expectCode(queueTask(site, { type: 'clone', object: ids.site!, args: { new_name: 'not a domain' }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
       await expectCode(queueTask(site, { type: 'clone', object: ids.site!, args: { new_name: 'www.shop.test' }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
       await expectCode(queueTask(site, { type: 'backup', object: ids.site!, args: { colour: 'red' }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
@@ -147,6 +155,20 @@ for (const driver of DRIVERS) {
         await site.db('hosting_platform').where({ nid: ids.platform }).update({ hostmaster: 0 });
       }
       expect(Number((await site.db('hosting_task').count({ n: '*' }))[0]!.n)).to.equal(before);
+    });
+
+    it('a back end that dies without a result line is an error (ERR_BACKEND_NO_RESULT) whose log quotes its last lines', async () => {
+      const bin = join(pe.home, 'dying-backend.js');
+      writeFileSync(bin, "process.stderr.write('segfault in the disk layer\\n'); process.exit(3);\n");
+      const lines: string[] = [];
+      const runner = bridgeRunner({ site, aegirBin: bin, home: pe.home });
+      // Its contexts are written afresh, so even the first call (provision-save) meets the dying back end.
+      await site.db('hosting_context').delete();
+      const task = { taskType: 'verify', objectNid: ids.site!, args: {} } as unknown as TaskRow;
+      const out = await runner(task, { log: async (l) => { lines.push(l.message); }, signal: new AbortController().signal, started: async () => {} });
+      expect(out.status).to.equal('error');
+      expect(out.errorCode).to.equal('ERR_BACKEND_NO_RESULT');
+      expect(lines.join('\n')).to.include('segfault in the disk layer');
     });
 
     it('periodic queues: due cron runs and scheduled backups are queued and run, retention queues the delete of old backups, old tasks go', async () => {
@@ -210,6 +232,18 @@ for (const driver of DRIVERS) {
       expect(await pe.status('shop.test')).to.equal(404);
       expect((await site.db('hosting_site').where({ nid: ids.site }).first('status')).status).to.equal('deleted');
       expect(existsSync(join(pe.home, 'contexts', 'shop.test.json'))).to.equal(false);
+      if (driver === 'mysql') {
+        const { databasesAndUsers } = await import('../provision/leftovers.js');
+        expect((await databasesAndUsers()).databases.filter((d) => d.startsWith('shop_test'))).to.deep.equal([]);
+      }
+    });
+
+    it('a platform no site uses is deleted through its delete task (its code, never fetched by the back end, stays)', async () => {
+      const q = await queueTask(site, { type: 'delete', object: ids.platform!, account: CONSOLE_ACCOUNT });
+      expect(await ended(q.node.nid), await logOf(q.node.nid)).to.equal('success');
+      expect((await site.db('hosting_platform').where({ nid: ids.platform }).first('status')).status).to.equal('deleted');
+      expect(existsSync(join(pe.home, 'contexts', 'platform_test.json'))).to.equal(false);
+      expect(existsSync(join(pe.platform.root, 'bin'))).to.equal(true);
     });
   });
 }

@@ -6,7 +6,9 @@
  * end would refuse is refused on the form, at the field.
  */
 import { expect } from 'chai';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { mariadb } from '../../harness/mariadb.js';
 import { createApp } from '../../../core/http/app.js';
 import { listen, type Running } from '../../../core/http/server.js';
 import { loadNode } from '../../../modules/node/storage.js';
@@ -89,6 +91,24 @@ describe('hosting objects on their node forms over HTTP, the served hostmaster r
     const dup = await add('site', site({ title: 'other.test', aliases: 'www.web.test' }));
     expect(dup.status).to.equal(422);
     expect(fieldError(dup.body, 'node-site-form', 'aliases')).to.include('www.web.test');
+  });
+
+  it('a MariaDB server\'s admin password goes from the form to the back end\'s secrets (0600) and is stored nowhere in the hostmaster', async () => {
+    const m = (await mariadb()).admin;
+    const r = await add('server', {
+      title: 'Databases', context: 'server_db2', host: 'localhost', ssh_user: '', ssh_port: '', http: '', http_settings: '', db: 'mysql',
+      db_settings: `host=${m.host},port=${m.port},adminUser=${m.user}`, app: '', app_settings: '', db_admin_pass: m.password, status: '1',
+    });
+    expect(r.status, r.body.slice(0, 500)).to.equal(303);
+    const nid = nidOf(r.location);
+    expect(await h.ended(await h.lastTask(nid)), await h.logOf(await h.lastTask(nid))).to.equal('success');
+    expect(await h.logOf(await h.lastTask(nid))).to.include('MySQL/MariaDB');
+    const secret = join(h.pe.home, 'secrets', 'server_db2.db-admin');
+    expect(statSync(secret).mode & 0o777).to.equal(0o600);
+    expect(readFileSync(secret, 'utf8')).to.equal(m.password);
+    const dump = await h.pe.aegir(['--uri=hostmaster.test', 'sql-dump']);
+    expect(dump.code, show(dump)).to.equal(0);
+    expect(dump.stdout).to.include('server_db2').and.not.include(m.password);
   });
 
   it('deleting an installed site\'s node on its delete form does not delete it: that is a delete task', async () => {
