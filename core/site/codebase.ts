@@ -23,7 +23,7 @@ export interface SiteChoice {
 export class Codebase {
   /** Absolute root path. */
   readonly root: string;
-  private aliasCache: Record<string, string> | undefined;
+  private aliasCache: { readonly stamp: string; readonly map: Record<string, string> } | undefined;
 
   /**
    * @param root the codebase root
@@ -58,10 +58,19 @@ export class Codebase {
     return existsSync(settingsPath(this.sitePath(name)));
   }
 
-  /** Aliases from sites/sites.json (read once). */
+  /**
+   * Aliases from sites/sites.json, read again when the file changes (the
+   * back end rewrites it as sites get aliases, while the platform's app
+   * keeps serving): one stat per lookup.
+   */
   aliases(): Readonly<Record<string, string>> {
-    this.aliasCache ??= readSitesJson(this.root);
-    return this.aliasCache;
+    let stamp = 'none';
+    try {
+      const st = statSync(join(this.root, 'sites', 'sites.json'));
+      stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+    } catch { /* no map: no aliases */ }
+    if (this.aliasCache?.stamp !== stamp) this.aliasCache = { stamp, map: readSitesJson(this.root) };
+    return this.aliasCache.map;
   }
 
   /**

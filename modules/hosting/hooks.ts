@@ -14,6 +14,10 @@ export interface TaskEndEvent {
   /** What the back end reported (its result line's output), if anything. */
   readonly output: unknown;
   readonly site: SiteContext;
+  /** Add a line to the task's log (what the front end made of the result: the nodes an import made, what it skipped). */
+  log(level: 'info' | 'notice' | 'warning' | 'error', message: string): Promise<void>;
+  /** Keep something in the task's stored result, under `frontEnd.<key>` (the nodes an import made). */
+  report(key: string, value: unknown): void;
 }
 
 /**

@@ -1,12 +1,15 @@
 import { defineModule } from '../../core/modules/definition.js';
 import type {} from '../node/hooks.js';
 import type {} from '../user/hooks.js';
+import { hostingImport } from './commands/import.js';
 import { hostingQueued } from './commands/queued.js';
 import { hostingCancel, hostingRetry, hostingTask, hostingTasks } from './commands/task.js';
 import { hostingHooks } from './hooks.js';
 import { builtinQueues } from './periodic/builtin.js';
+import { hostingNodeAccess } from './objects/access.js';
 import { checkObjectDraft } from './objects/check.js';
 import { checkObjectInDb } from './objects/check-db.js';
+import { packageNodeType } from './objects/package-node.js';
 import { objectSchema } from './objects/schema.js';
 import { askDbAdminPassword } from './objects/server-secret.js';
 import { deleteObject, insertObject, loadObjects, normaliseDraft, updateObject } from './objects/sync.js';
@@ -15,6 +18,7 @@ import { objectNodeTypes } from './objects/types.js';
 import { dispatchWhileServing } from './queue/in-serve.js';
 import { queueSchema } from './queue/schema.js';
 import { builtinTaskTypes, taskPermissions } from './tasks/builtin.js';
+import { recordImport } from './tasks/import.js';
 import { recordFailure, recordSuccess } from './tasks/reactions.js';
 
 const permissions = [
@@ -34,9 +38,10 @@ export default defineModule({
   hooks: hostingHooks,
   schema: { ...queueSchema, ...objectSchema },
   register(api) {
-    api.on('node.types', (add) => { for (const t of [...objectNodeTypes, taskNodeType]) add(t); });
+    api.on('node.types', (add) => { for (const t of [...objectNodeTypes, taskNodeType, packageNodeType]) add(t); });
     api.on('node.validate', (add, { node }) => { for (const e of checkObjectDraft(node)) add(e); });
     api.on('node.check', checkObjectInDb);
+    api.on('node.access', hostingNodeAccess);
     api.on('form.alter.id', askDbAdminPassword);
     api.on('node.presave', normaliseDraft);
     api.on('node.insert', async (e) => { await insertObject(e); await insertTaskRow(e); });
@@ -47,8 +52,9 @@ export default defineModule({
     api.on('hosting.task_types', (add) => { for (const t of builtinTaskTypes) add(t); });
     api.on('hosting.queues', (add) => { for (const q of builtinQueues) add(q); });
     api.on('hosting.task_succeeded', recordSuccess);
+    api.on('hosting.task_succeeded', recordImport);
     api.on('hosting.task_failed', recordFailure);
     api.on('site.serving', dispatchWhileServing);
-    api.on('cli.commands', (add) => { for (const c of [hostingTask, hostingTasks, hostingCancel, hostingRetry, hostingQueued]) add(c); });
+    api.on('cli.commands', (add) => { for (const c of [hostingTask, hostingTasks, hostingCancel, hostingRetry, hostingQueued, hostingImport]) add(c); });
   },
 });

@@ -1,8 +1,9 @@
 import { defineCommand } from '../../../core/cli/command.js';
 import { AegirError } from '../../../core/errors/aegir-error.js';
-import { FINISHED, TaskQueue } from '../queue/store.js';
+import { TaskQueue } from '../queue/store.js';
 import { queueTask } from '../tasks/queue-task.js';
 import { CONSOLE_ACCOUNT, objectNid, parseArgs } from './common.js';
+import { followTask } from './follow.js';
 
 /** `aegir hosting-task OBJECT TYPE [--args=k=v,...] [--wait]`: queue a task; with --wait, stream its log until it ends. */
 export const hostingTask = defineCommand({
@@ -24,20 +25,8 @@ export const hostingTask = defineCommand({
     const q = await queueTask(site, { type: ctx.args.type as string, object, args: parseArgs('hosting-task', ctx.options.args), account: CONSOLE_ACCOUNT });
     ctx.logger.success(`Queued task ${q.node.nid}: ${q.node.title}.`);
     if (!ctx.options.wait) return { data: { task: q.node.nid, status: 'queued' } };
-    const queue = new TaskQueue(site.db);
-    let lastLid = 0;
-    for (;;) {
-      const t = await queue.get(q.node.nid);
-      if (t?.runId) {
-        const lines = (await site.db('hosting_task_log').where({ rid: t.runId }).andWhere('lid', '>', lastLid).orderBy('lid')) as { lid: number; level: string; message: string }[];
-        for (const l of lines) { ctx.logger.log(l.level as never, l.message); lastLid = Number(l.lid); }
-      }
-      if (t && FINISHED.includes(t.status)) {
-        if (t.status === 'error' || t.status === 'cancelled') throw new AegirError('ERR_TASK_FAILED', { task: t.taskType, context: q.object.context, step: 'its run', problem: `it ended ${t.status}`, undone: 'See its log above.' });
-        return { data: { task: t.nid, status: t.status } };
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const t = await followTask(ctx, site, q.node.nid, q.object.context);
+    return { data: { task: t.nid, status: t.status } };
   },
 });
 

@@ -6,7 +6,7 @@ import { loadObject } from './object.js';
 /** What an object's own change queues. */
 export interface AutoTask {
   readonly type: string;
-  readonly object: Node;
+  readonly object: Pick<Node, 'nid'>;
   readonly uid: number;
   /** Skip it when the same kind of task is already queued on the object. */
   readonly unlessQueued?: boolean;

@@ -98,24 +98,25 @@ export const objectSchema: SchemaDefinition = {
     indexes: { uid: ['uid'] },
   },
   hosting_package: {
-    description: 'Modules and profiles found on platforms, once each.',
+    description: 'Modules and profiles found on platforms, once each (the row of a package node).',
     columns: {
-      pid: { type: 'serial' },
+      nid: { type: 'integer' },
       name: { type: 'string', length: 64 },
       type: { type: 'string', length: 16, description: 'module or profile' },
       title: { type: 'string', length: 255, nullable: true },
     },
+    primaryKey: ['nid'],
     unique: { name_type: ['name', 'type'] },
   },
   hosting_package_instance: {
     description: 'Where a package is installed (a platform) and in which version.',
     columns: {
-      package_pid: { type: 'integer' },
+      package_nid: { type: 'integer' },
       platform_nid: { type: 'integer' },
       version: { type: 'string', length: 64, nullable: true },
       origin: { type: 'string', length: 32, nullable: true, description: 'core, contrib, profile, site' },
     },
-    primaryKey: ['package_pid', 'platform_nid'],
+    primaryKey: ['package_nid', 'platform_nid'],
     indexes: { platform: ['platform_nid'] },
   },
   hosting_backup: {

@@ -74,7 +74,9 @@ export async function updateObject(e: NodeWriteEvent<Node> & { readonly original
   await e.db(r.table).where({ nid: e.node.nid }).update(r.row);
   if (e.node.type === 'site') await writeDomains(e.db, e.node);
   const before = rowOf(e.original)!.row;
-  const changed = Object.keys(r.row).some((k) => k !== 'locked' && JSON.stringify(r.row[k]) !== JSON.stringify(before[k]));
+  // A site's aliases live in hosting_domain, not its row: a change of them is a change too.
+  const changed = Object.keys(r.row).some((k) => k !== 'locked' && JSON.stringify(r.row[k]) !== JSON.stringify(before[k]))
+    || (e.node.type === 'site' && aliasesOf(e.node.fields.aliases).join(',') !== aliasesOf(e.original.fields.aliases).join(','));
   if (changed && (e.node.type === 'server' || e.node.type === 'platform')) await queueInTransaction(e.db, { type: 'verify', object: e.node, uid: e.account.uid, unlessQueued: true });
   if (changed && e.node.type === 'site') await queueInTransaction(e.db, { type: 'verify', object: e.node, uid: e.account.uid, unlessQueued: true, onlyIf: ['installed', 'disabled'] });
 }
@@ -106,13 +108,30 @@ export async function deleteObject(e: NodeWriteEvent<Node>): Promise<void> {
   if (n.type === 'site') await e.db('hosting_domain').where({ site_nid: n.nid }).delete();
 }
 
-/** node.load: each object's row in node.extra.hosting (status, verify time, what the back end reported). */
+/** node.load: each object's row in node.extra.hosting (status, verify time, what the back end reported); a package's platforms and versions in node.extra.instances. */
 export async function loadObjects(e: { readonly nodes: readonly Node[]; readonly site: { readonly db: Knex } }): Promise<void> {
   const byType = new Map<string, Node[]>();
-  for (const n of e.nodes) if (['server', 'platform', 'site', 'client'].includes(n.type)) byType.set(n.type, [...(byType.get(n.type) ?? []), n]);
+  for (const n of e.nodes) if (['server', 'platform', 'site', 'client', 'package'].includes(n.type)) byType.set(n.type, [...(byType.get(n.type) ?? []), n]);
   for (const [type, nodes] of byType) {
     const rows = (await e.site.db(`hosting_${type}`).whereIn('nid', nodes.map((n) => n.nid))) as Record<string, unknown>[];
     const by = new Map(rows.map((r) => [Number(r.nid), r]));
     for (const n of nodes) n.extra.hosting = by.get(n.nid);
   }
+  // A package's versions, by platform.
+  const packages = byType.get('package') ?? [];
+  if (packages.length) {
+    const where = (await e.site.db('hosting_package_instance').whereIn('package_nid', packages.map((n) => n.nid)).orderBy('platform_nid')) as { package_nid: number; platform_nid: number; version: string | null; origin: string | null }[];
+    for (const n of packages) n.extra.instances = where.filter((w) => Number(w.package_nid) === n.nid).map((w) => ({ platform: Number(w.platform_nid), version: w.version, origin: w.origin }));
+  }
+}
+
+/**
+ * Set some fields of an object's node in its stored data (what the back
+ * end changed: a migrated site's platform), so that its form shows them.
+ */
+export async function patchNodeFields(db: Knex, nid: number, patch: Readonly<Record<string, string | number | boolean | null>>): Promise<void> {
+  const row = (await db('node').where({ nid }).first('data')) as { data: string | null } | undefined;
+  if (!row) return;
+  const data = { ...(row.data ? (JSON.parse(row.data) as Record<string, unknown>) : {}), ...patch };
+  await db('node').where({ nid }).update({ data: JSON.stringify(data), changed: Date.now() });
 }

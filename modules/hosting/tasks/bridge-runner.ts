@@ -90,14 +90,24 @@ export function bridgeRunner(b: BridgeSetup): TaskRunner {
   };
 }
 
-/** Let modules react to how the task ended; a reaction that fails is logged and turns a success into a warning. */
+/**
+ * Let modules react to how the task ended; what they report (an import's
+ * new nodes) joins the task's stored result. A reaction that fails is
+ * logged and turns a success into a warning.
+ */
 async function finish(b: BridgeSetup, task: TaskRow, object: HostingObject, outcome: RunOutcome, output: unknown, io: RunIo): Promise<RunOutcome> {
   const ok = outcome.status === 'success' || outcome.status === 'warning';
+  const reported: Record<string, unknown> = {};
+  const withReports = (o: RunOutcome): RunOutcome => (Object.keys(reported).length
+    ? { ...o, result: { ...(o.result && typeof o.result === 'object' ? o.result : {}), frontEnd: reported } }
+    : o);
   try {
-    await b.site.hooks.emit(ok ? 'hosting.task_succeeded' : 'hosting.task_failed', { task, object, outcome, output, site: b.site });
-    return outcome;
+    const log = (level: string, message: string): Promise<void> => io.log({ time: Date.now(), level, message });
+    const report = (key: string, value: unknown): void => { reported[key] = value; };
+    await b.site.hooks.emit(ok ? 'hosting.task_succeeded' : 'hosting.task_failed', { task, object, outcome, output, site: b.site, log, report });
+    return withReports(outcome);
   } catch (e) {
     await io.log({ time: Date.now(), level: 'error', message: `The front end could not record what the task did: ${describe(e)}` });
-    return ok ? { ...outcome, status: 'warning' } : outcome;
+    return withReports(ok ? { ...outcome, status: 'warning' } : outcome);
   }
 }

@@ -1,6 +1,7 @@
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import type { Kernel } from '../../../core/kernel/kernel.js';
 import type { ServerContext } from '../context/types.js';
+import { withSiteAliases } from './http/site-aliases.js';
 import type { AppService, DbService, HttpService, ServiceEnv, ServiceImplementation, UpstreamAccess } from './types.js';
 
 type ByKind = { db: DbService; http: HttpService; app: AppService };
@@ -25,7 +26,8 @@ export function serviceOf<K extends keyof ByKind>(kernel: Kernel, server: Server
   if (!cfg) throw new AegirError('ERR_SERVICE_UNKNOWN', { server: server.name, service: kind, type: '(none configured)', available });
   const impl = impls.get(`${kind}/${cfg.type}`);
   if (!impl) throw new AegirError('ERR_SERVICE_UNKNOWN', { server: server.name, service: kind, type: cfg.type, available });
-  return impl as ByKind[K];
+  // Every web server keeps the platform's alias map with its virtual hosts.
+  return (kind === 'http' ? withSiteAliases(impl as HttpService) : impl) as ByKind[K];
 }
 
 /** Who must reach the app sockets of a server: what its http service says (owner only when it has none). */

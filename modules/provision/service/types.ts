@@ -56,6 +56,13 @@ export interface DbService {
   drop(env: ServiceEnv, db: SiteDatabase, appHost: string): Promise<boolean>;
   /** Whether the database exists. */
   exists(env: ServiceEnv, db: SiteDatabase): Promise<boolean>;
+  /**
+   * Whether the database's user is the site's own: it may use this
+   * database and no other, so that dropping it with the site harms
+   * nothing else (asked before the back end takes in a site it did not
+   * make). Default: yes.
+   */
+  dedicated?(env: ServiceEnv, db: SiteDatabase): Promise<boolean>;
 }
 
 /** An http service implementation (`builtin`, `nginx`, `apache`). */

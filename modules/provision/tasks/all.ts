@@ -1,4 +1,5 @@
 import type { AnyTaskDefinition } from '../runner/definition.js';
+import { platformImportTask } from './platform-import.js';
 import { platformDeleteTask, platformVerifyTask } from './platform.js';
 import { serverVerifyTask } from './server-verify.js';
 import { backupDeleteTask } from './site-backup-delete.js';
@@ -14,6 +15,6 @@ import { siteVerifyTask } from './site-verify.js';
 /** Provision's own tasks, as it declares them through `provision.tasks`. */
 export const provisionTasks: readonly AnyTaskDefinition[] = [
   serverVerifyTask,
-  platformVerifyTask, platformDeleteTask,
+  platformVerifyTask, platformDeleteTask, platformImportTask,
   installTask, siteVerifyTask, backupTask, restoreTask, backupDeleteTask, disableTask, enableTask, deleteTask, migrateTask, cloneTask, loginResetTask, cronTask,
 ];

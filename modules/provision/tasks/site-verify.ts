@@ -1,9 +1,11 @@
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import { defineTask } from '../runner/definition.js';
 import type { WeightedStep } from '../runner/step.js';
+import { parseSettings } from '../../../core/settings/settings.js';
 import { writeAlias } from './alias.js';
 import { checkServed } from './checks.js';
 import { isServed, serveSite } from './site-delete.js';
+import { siteDbSecret } from './site-install.js';
 import { service, siteClaims, siteDirOf, type SiteTaskContext } from './site-context.js';
 
 /**
@@ -25,6 +27,32 @@ export const verifySteps: readonly WeightedStep<SiteTaskContext>[] = [
           throw new AegirError('ERR_SITE_NOT_INSTALLED', { site: ctx.site.name, uri: `${ctx.site.name} (aegir @${ctx.site.name} provision-install)` });
         }
       },
+    },
+  },
+  {
+    weight: 7,
+    step: {
+      name: 'database',
+      title: 'Record the site\'s database if the back end does not know it (a site installed elsewhere, imported)',
+      async run(ctx) {
+        if (ctx.secrets.get(siteDbSecret(ctx.site.name))) return;
+        const file = `${siteDirOf(ctx)}/settings.json`;
+        const { database: db } = parseSettings(JSON.parse((await ctx.appExec.readFile(file)).toString('utf8')), file);
+        if (db.driver !== 'mysql') return;
+        ctx.logger.redact(db.password);
+        const record = { driver: 'mysql' as const, host: db.host, port: db.port, database: db.database, user: db.user, password: db.password };
+        const { impl, env } = service(ctx, ctx.dbServer, 'db');
+        if (impl.dedicated && !(await impl.dedicated(env, record))) {
+          ctx.logger.warning(`The site's database user ${db.user} may use other databases too: the back end records no database for the site, so its delete will leave ${db.database} and ${db.user} in place.`);
+          return;
+        }
+        // Noted first, so that an undo (even after a crash) knows the secret is this task's.
+        ctx.notes.set('verify.db-recorded', true);
+        // What delete, migrate and restore need to drop or move the database later.
+        ctx.secrets.set(siteDbSecret(ctx.site.name), JSON.stringify(record));
+        ctx.logger.notice(`Recorded the site's database ${db.database} on ${db.host}:${db.port}.`);
+      },
+      undo: async (ctx) => ctx.notes.get<boolean>('verify.db-recorded') === true && ctx.secrets.delete(siteDbSecret(ctx.site.name)),
     },
   },
   {

@@ -10,6 +10,9 @@ import { expect } from 'chai';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO } from '../../harness/codebase.js';
+import { Logger, memorySink } from '../../../core/logger/logger.js';
+import { bootSite } from '../../../core/site/site.js';
+import { declaredPermissions } from '../../../modules/user/permissions.js';
 import { isRunning } from '../../../core/util/process-identity.js';
 import { CONSOLE_ACCOUNT } from '../../../modules/hosting/commands/common.js';
 import { TaskQueue } from '../../../modules/hosting/queue/store.js';
@@ -67,6 +70,32 @@ for (const driver of DRIVERS) {
       expect(r.stderr).to.include('Write the archive');
       const list = await h.pe.aegir(['--uri=hostmaster.test', 'hosting-tasks', '--object=daemon.test', '--format=json']);
       expect((JSON.parse(list.stdout) as { task_type: string; status: string }[]).map((t) => `${t.task_type}:${t.status}`)).to.deep.equal(['backup:success', 'install:success']);
+    });
+
+    it('clone, migrate, cron and the backup schedule are sub-modules: disabled, their task types and permissions are gone; enabled again, back', async () => {
+      const off = await h.pe.aegir(['--uri=hostmaster.test', 'pm-disable', 'hosting_clone', 'hosting_migrate', 'hosting_cron', 'hosting_backup_queue', '-y', '-q']);
+      expect(off.code, show(off)).to.equal(0);
+      try {
+        for (const [task, args] of [['clone', '--args=new_name=copy.daemon.test'], ['migrate', '--args=new_name=moved.daemon.test'], ['cron', '']] as const) {
+          const r = await h.pe.aegir(['--uri=hostmaster.test', 'hosting-task', 'daemon.test', task, ...(args ? [args] : [])]);
+          expect(r.code, show(r)).to.equal(1);
+          expect(r.stderr).to.include('ERR_TASK_TYPE_UNKNOWN');
+        }
+        const fresh = await bootSite(h.pe.backend.codebase, 'hostmaster.test', new Logger(memorySink([]), 'error'));
+        try {
+          const names = declaredPermissions(fresh.kernel).map((p) => p.name);
+          expect(names).to.include('create backup task').and.not.include('create clone task');
+          expect(names).to.not.include('create migrate task').and.not.include('create cron task');
+        } finally {
+          await fresh.close();
+        }
+      } finally {
+        const on = await h.pe.aegir(['--uri=hostmaster.test', 'pm-enable', 'hosting_clone', 'hosting_migrate', 'hosting_cron', 'hosting_backup_queue', '-y', '-q']);
+        expect(on.code, show(on)).to.equal(0);
+      }
+      const cron = await h.pe.aegir(['--uri=hostmaster.test', 'hosting-task', 'daemon.test', 'cron', '--wait']);
+      expect(cron.code, show(cron)).to.equal(0);
+      expect(Number((await h.site.db('hosting_site').where({ domain: 'daemon.test' }).first('last_cron')).last_cron)).to.be.greaterThan(0);
     });
 
     it('cancel: a running install is cancelled through its back end, which undoes it: no database, user, folder or vhost is left', async () => {

@@ -54,7 +54,7 @@ export async function hostmasterEnv(driver: Driver): Promise<HostmasterEnv> {
     ...(db ? [`--db-url=mysql://${encodeURIComponent(db.user)}@${db.host}:${db.port}/${db.database}`, '--db-pass-file=-'] : [])],
   { env: { ...process.env, AEGIR_HOME: pe.home }, ...(db ? { stdin: db.password } : {}) });
   expect(install.code, show(install)).to.equal(0);
-  const enable = await pe.aegir(['--uri=hostmaster.test', 'pm-enable', 'hosting', '-y', '-q']);
+  const enable = await pe.aegir(['--uri=hostmaster.test', 'pm-enable', 'hosting', 'hosting_clone', 'hosting_migrate', 'hosting_cron', 'hosting_backup_queue', '-y', '-q']);
   expect(enable.code, show(enable)).to.equal(0);
   const logs: LogEntry[] = [];
   const site = await bootSite(pe.backend.codebase, 'hostmaster.test', new Logger(memorySink(logs), 'debug'));

@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, memorySink, type LogEntry } from '../../../core/logger/logger.js';
 import { bootSite, type Site } from '../../../core/site/site.js';
+import { openServer } from '../../../core/database/connect.js';
 import { removeOldTasks } from '../../../modules/hosting/periodic/builtin.js';
 import { PeriodicScheduler } from '../../../modules/hosting/periodic/scheduler.js';
 import { Dispatcher } from '../../../modules/hosting/queue/dispatcher.js';
@@ -22,6 +23,8 @@ import { mariadb } from '../../harness/mariadb.js';
 import { DRIVERS } from '../../harness/codebase.js';
 import { expectCode } from '../../harness/expect.js';
 import { provisionEnv, type ProvisionEnv } from '../provision/env.js';
+// Imported statically: a dynamic import() loads a second copy of the harness, with a MariaDB server of its own.
+import { databasesAndUsers } from '../provision/leftovers.js';
 
 const until = async (check: () => Promise<boolean>, ms = 60_000): Promise<void> => {
   const end = Date.now() + ms;
@@ -48,7 +51,7 @@ for (const driver of DRIVERS) {
         ...(db ? [`--db-url=mysql://${encodeURIComponent(db.user)}@${db.host}:${db.port}/${db.database}`, '--db-pass-file=-'] : [])],
       { env: { ...process.env, AEGIR_HOME: pe.home }, ...(db ? { stdin: db.password } : {}) });
       expect(install.code, show(install)).to.equal(0);
-      const enable = await pe.aegir(['--uri=hostmaster.test', 'pm-enable', 'hosting', '-y', '-q']);
+      const enable = await pe.aegir(['--uri=hostmaster.test', 'pm-enable', 'hosting', 'hosting_clone', 'hosting_migrate', 'hosting_cron', 'hosting_backup_queue', '-y', '-q']);
       expect(enable.code, show(enable)).to.equal(0);
       site = await bootSite(pe.backend.codebase, 'hostmaster.test', new Logger(memorySink(logs), 'debug'));
       d = new Dispatcher({
@@ -93,8 +96,21 @@ for (const driver of DRIVERS) {
       expect(await ended(await lastTask(p.nid)), await logOf(await lastTask(p.nid))).to.equal('success');
       expect((await site.db('hosting_server').where({ nid: s.nid }).first('status')).status).to.equal('verified');
       expect((await site.db('hosting_platform').where({ nid: p.nid }).first('status')).status).to.equal('verified');
-      const profiles = (await site.db('hosting_package_instance as i').join('hosting_package as k', 'k.pid', 'i.package_pid').where({ 'i.platform_nid': p.nid, 'k.type': 'profile' }).select('k.name')).map((r: { name: string }) => r.name);
+      const profiles = (await site.db('hosting_package_instance as i').join('hosting_package as k', 'k.nid', 'i.package_nid').where({ 'i.platform_nid': p.nid, 'k.type': 'profile' }).select('k.name')).map((r: { name: string }) => r.name);
       expect(profiles).to.include.members(['minimal', 'standard']);
+      // Each package is a node of its own, loaded with where it is installed; only verifies make them, never a form.
+      const { loadNode } = await import('../../../modules/node/storage.js');
+      const { nodeAccess } = await import('../../../modules/node/access.js');
+      const pkg = (await site.db('hosting_package').where({ name: 'system', type: 'module' }).first('nid')) as { nid: number };
+      const node = (await loadNode(site, Number(pkg.nid)))!;
+      expect(node.type).to.equal('package');
+      expect(node.title).to.equal('system');
+      expect((node.extra.instances as { platform: number; version: string | null }[]).map((i) => i.platform)).to.deep.equal([p.nid]);
+      const admin = { uid: 1, name: 'admin', roles: [], anonymous: false, hasPermission: () => true };
+      expect(await nodeAccess(site, 'view', { node }, admin)).to.equal(true);
+      for (const type of ['package', 'task']) expect(await nodeAccess(site, 'create', { type }, admin), type).to.equal(false);
+      expect(await nodeAccess(site, 'update', { node }, admin)).to.equal(false);
+      expect(await nodeAccess(site, 'delete', { node }, admin)).to.equal(false);
     });
 
     it('a new site node queues its install; it runs and the site is served, its status installed', async () => {
@@ -107,6 +123,25 @@ for (const driver of DRIVERS) {
       expect((await site.db('hosting_site').where({ nid: n.nid }).first('status')).status).to.equal('installed');
       expect(await pe.status('shop.test')).to.equal(200);
       expect(await pe.status('www.shop.test')).to.equal(200);
+      // Installed, the site moves only through a migrate: its form refuses a new domain, platform or profile, each at its field; nothing is queued.
+      const { loadNode } = await import('../../../modules/node/storage.js');
+      const stored = (await loadNode(site, n.nid))!;
+      const tasks = Number((await site.db('hosting_task').count({ c: '*' }))[0]!.c);
+      const changes: [string, Record<string, string | number | boolean | null>, string][] = [
+        ['other.test', stored.fields, 'title'], [stored.title, { ...stored.fields, profile: 'standard' }, 'profile'], [stored.title, { ...stored.fields, platform: ids.server! }, 'platform'],
+      ];
+      for (const [title, fields, field] of changes) {
+        const e = await expectCode(saveNode(site, { nid: n.nid, type: 'site', title, fields }, { account: CONSOLE_ACCOUNT }), 'ERR_NODE_INVALID');
+        expect(e.facts.fields, JSON.stringify(e.facts)).to.include(field);
+      }
+      expect(Number((await site.db('hosting_task').count({ c: '*' }))[0]!.c)).to.equal(tasks);
+      expect((await site.db('hosting_site').where({ nid: n.nid }).first('domain')).domain).to.equal('shop.test');
+      // Its aliases may change: the node saves and a verify is queued to write them.
+      await saveNode(site, { nid: n.nid, type: 'site', title: stored.title, fields: { ...stored.fields, aliases: 'www.shop.test\nshop2.test' } }, { account: CONSOLE_ACCOUNT });
+      const verify = await lastTask(n.nid);
+      expect((await new TaskQueue(site.db).get(verify))!.taskType).to.equal('verify');
+      expect(await ended(verify), await logOf(verify)).to.equal('success');
+      expect(await pe.status('shop2.test')).to.equal(200);
     });
 
     it('site tasks through the queue: backup (recorded), disable (503), enable (200), verify, login-reset (its link in the result)', async () => {
@@ -201,6 +236,83 @@ for (const driver of DRIVERS) {
       expect(Number((await site.db('node').where({ type: 'task' }).count({ n: '*' }))[0]!.n)).to.equal(0);
     });
 
+    it('hosting-import: a site installed in a platform folder by hand gets a node and a verify and is served; a site a node has, and an imported one, are skipped; its delete drops its database', async () => {
+      const m = driver === 'mysql' ? await mariadb() : undefined;
+      // On MariaDB the site has a user of its own (the back end takes it over), and a second site uses the admin account (never dropped).
+      const db = m ? { ...m.database('legacy'), password: 'legacy-pass-Q7' } : undefined;
+      const shared = m?.database('shared');
+      if (m && db) {
+        const admin = await openServer({ ...m.admin, database: '' });
+        try {
+          const user = db.database.slice(0, 32);
+          await admin.raw('CREATE DATABASE ??', [db.database]);
+          for (const host of ['localhost', '127.0.0.1']) {
+            await admin.raw('CREATE USER ?@? IDENTIFIED BY ?', [user, host, db.password]);
+            await admin.raw('GRANT ALL PRIVILEGES ON ??.* TO ?@?', [db.database, user, host]);
+          }
+          Object.assign(db, { user });
+        } finally {
+          await admin.destroy();
+        }
+      }
+      const installHere = async (domain: string, d?: { user: string; host: string; port: number; database: string; password: string }) => {
+        const made = await cli(pe.platform.root, ['site-install', 'minimal', `--uri=${domain}`, '-q',
+          ...(d ? [`--db-url=mysql://${encodeURIComponent(d.user)}@${d.host}:${d.port}/${d.database}`, '--db-pass-file=-'] : [])],
+        { env: { ...process.env, AEGIR_HOME: pe.home }, ...(d ? { stdin: d.password } : {}) });
+        expect(made.code, show(made)).to.equal(0);
+      };
+      await installHere('legacy.test', db);
+      if (shared) await installHere('shared.test', shared);
+      expect(await pe.status('legacy.test')).to.equal(404);
+      const r = await pe.aegir(['--uri=hostmaster.test', 'hosting-import', 'platform_test', '--wait', '--format=json']);
+      expect(r.code, show(r)).to.equal(0);
+      const out = JSON.parse(r.stdout) as { imported: { domain: string; nid: number }[]; skipped: { domain: string; problem: string }[] };
+      expect(out.imported.map((i) => i.domain)).to.deep.equal(shared ? ['legacy.test', 'shared.test'] : ['legacy.test']);
+      expect(out.skipped.map((i) => i.domain)).to.include('shop.test');
+      const nid = out.imported[0]!.nid;
+      const row = await site.db('hosting_site').where({ nid }).first();
+      expect(row).to.include({ domain: 'legacy.test', profile: 'minimal', status: 'installed' });
+      expect(Number(row.platform_nid)).to.equal(ids.platform);
+      expect(Number(row.db_server_nid)).to.equal(ids.server);
+      const verify = await lastTask(nid);
+      expect((await new TaskQueue(site.db).get(verify))!.taskType).to.equal('verify');
+      expect(await ended(verify), await logOf(verify)).to.equal('success');
+      expect(await pe.status('legacy.test')).to.equal(200);
+      expect(existsSync(join(pe.home, 'contexts', 'legacy.test.json'))).to.equal(true);
+      // A MariaDB site's database is recorded by that verify, so that its delete drops it.
+      if (db) expect(await logOf(verify)).to.include(`Recorded the site's database ${db.database}`).and.not.include(db.password);
+      const again = await pe.aegir(['--uri=hostmaster.test', 'hosting-import', String(ids.platform), '--wait', '--format=json']);
+      expect(again.code, show(again)).to.equal(0);
+      const second = JSON.parse(again.stdout) as { imported: unknown[]; skipped: { domain: string }[] };
+      expect(second.imported).to.deep.equal([]);
+      expect(second.skipped.map((s) => s.domain)).to.include.members(['legacy.test', 'shop.test']);
+      const del = await queueTask(site, { type: 'delete', object: nid, account: CONSOLE_ACCOUNT });
+      expect(await ended(del.node.nid), await logOf(del.node.nid)).to.equal('success');
+      expect(await pe.status('legacy.test')).to.equal(404);
+      if (db && shared) {
+        const left = await databasesAndUsers();
+        expect(left.databases).to.not.include(db.database);
+        expect(left.databases).to.include(shared.database);
+        expect(left.users.filter((u) => u.startsWith(`${db.user}@`))).to.deep.equal([]);
+        // The site on the admin account: its verify warns that nothing of its database is recorded; its delete leaves the database and the account.
+        const sharedNid = out.imported.find((i) => i.domain === 'shared.test')!.nid;
+        const sv = await lastTask(sharedNid);
+        expect(await ended(sv), await logOf(sv)).to.equal('warning');
+        expect(await logOf(sv)).to.include('may use other databases too');
+        const sd = await queueTask(site, { type: 'delete', object: sharedNid, account: CONSOLE_ACCOUNT });
+        expect(await ended(sd.node.nid), await logOf(sd.node.nid)).to.equal('success');
+        const after = await databasesAndUsers();
+        expect(after.databases).to.include(shared.database);
+        expect(after.users.some((u) => u.startsWith(`${shared.user}@`))).to.equal(true);
+        const admin = await openServer({ ...m!.admin, database: '' });
+        try { await admin.raw('DROP DATABASE ??', [shared.database]); } finally { await admin.destroy(); }
+      }
+      // Not a platform: refused with what to give instead.
+      const bad = await pe.aegir(['--uri=hostmaster.test', 'hosting-import', 'server_master']);
+      expect(bad.code).to.equal(2);
+      expect(bad.stderr).to.include('ERR_CLI_ARGUMENT_INVALID').and.include('not a platform');
+    });
+
     it('clone: the copy is served and gets a node of its own, installed; migrate to a new name: the node, its row and domain follow', async () => {
       const c = await queueTask(site, { type: 'clone', object: ids.site!, args: { new_name: 'copy.shop.test' }, account: CONSOLE_ACCOUNT });
       expect(await ended(c.node.nid), await logOf(c.node.nid)).to.equal('success');
@@ -233,7 +345,6 @@ for (const driver of DRIVERS) {
       expect((await site.db('hosting_site').where({ nid: ids.site }).first('status')).status).to.equal('deleted');
       expect(existsSync(join(pe.home, 'contexts', 'shop.test.json'))).to.equal(false);
       if (driver === 'mysql') {
-        const { databasesAndUsers } = await import('../provision/leftovers.js');
         expect((await databasesAndUsers()).databases.filter((d) => d.startsWith('shop_test'))).to.deep.equal([]);
       }
     });

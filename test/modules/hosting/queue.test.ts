@@ -224,7 +224,7 @@ for (const driver of DRIVERS) {
 
 describe('hosting backup retention', () => {
   it('keeps the newest N, and with days only removes those older; never the only backup', async () => {
-    const { expired } = await import('../../../modules/hosting/periodic/builtin.js');
+    const { expired } = await import('../../../modules/hosting/modules/backup-queue/queues.js');
     const DAY = 86_400_000;
     const now = 100 * DAY;
     const b = [{ bid: 1, created: now - 10 * DAY }, { bid: 2, created: now - 5 * DAY }, { bid: 3, created: now - DAY }, { bid: 4, created: now }];

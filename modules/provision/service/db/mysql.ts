@@ -90,6 +90,25 @@ export const mysqlDb: DbService = {
       return (users as unknown[]).length > 0 || (schemas as unknown[]).length > 0;
     });
   },
+  async dedicated(env, plan) {
+    if (plan.driver !== 'mysql') return true;
+    return withAdmin(env, async (db) => {
+      const [users] = await db.raw('SELECT Host FROM mysql.user WHERE User = ?', [plan.user]);
+      if (!(users as unknown[]).length) return false;
+      for (const { Host } of users as { Host: string }[]) {
+        const [grants] = await db.raw('SHOW GRANTS FOR ?@?', [plan.user, Host]);
+        for (const g of grants as Record<string, string>[]) {
+          const line = String(Object.values(g)[0]);
+          const on = /^GRANT .+? ON (.+?) TO /.exec(line)?.[1];
+          // Only USAGE on everything (no rights) and rights on this one database.
+          if (on === '*.*' && /^GRANT USAGE ON /.test(line)) continue;
+          if (on && on.replace(/\\/g, '') === `\`${plan.database}\`.*`) continue;
+          return false;
+        }
+      }
+      return true;
+    });
+  },
   async exists(env, plan: SiteDatabase) {
     if (plan.driver !== 'mysql') return false;
     return withAdmin(env, async (db) => (await db.raw('SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [plan.database]))[0].length > 0);
