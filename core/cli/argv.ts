@@ -31,7 +31,7 @@ const ALIAS = /^@[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 
 /** Descriptions of the global options, for help. */
 export const GLOBAL_HELP: readonly [string, string][] = [
-  ['@alias', 'Site alias or provision context, first or right after the command (a file in $AEGIR_HOME/aliases/, else a site address)'],
+  ['@alias', 'Site alias or provision context, first or right after the command (a file in $AEGIR_HOME/aliases/, else a site address); after the command with --uri, the command\'s first argument'],
   ['--uri=URI, -l URI', 'Address of the site (example.com, example.com:8080/sub)'],
   ['--root=PATH, -r PATH', 'Codebase root (default: the folder above the current one that holds core/)'],
   ['--backend', 'Print one JSON object per line: log entries, then the result'],
@@ -53,6 +53,7 @@ export function parseLine(argv: readonly string[]): ParsedLine {
   };
   const rest: string[] = [];
   let command: string | undefined;
+  let aliasAfterCommand = false;
   const value = (name: string, inline: string | undefined, i: number): [string, number] => {
     if (inline !== undefined) return [inline, i];
     const next = argv[i + 1];
@@ -83,10 +84,17 @@ export function parseLine(argv: readonly string[]): ParsedLine {
     if (rest.length === 0 && g.alias === undefined && tok.startsWith('@')) {
       if (!ALIAS.test(tok)) throw new AegirError('ERR_CLI_ARGUMENT_INVALID', { argument: 'alias', command: 'aegir', problem: `"${tok}" is not a valid alias name` });
       g.alias = tok.slice(1);
+      aliasAfterCommand = command !== undefined;
       continue;
     }
     if (command === undefined && !tok.startsWith('-')) { command = tok; continue; }
     rest.push(tok);
+  }
+  // With the site chosen by --uri, an @name after the command is the command's first argument
+  // (`aegir --uri=hostmaster hosting-task @example.com backup`), not a second choice of site.
+  if (aliasAfterCommand && g.uri !== undefined && g.alias !== undefined) {
+    rest.unshift(`@${g.alias}`);
+    g.alias = undefined;
   }
   return { global: g, command, rest };
 }

@@ -75,6 +75,17 @@ describe('parseLine', () => {
     expect(line.global.format).to.equal('human');
   });
 
+  it('with --uri, an @name after the command is the command\'s first argument (a hosting object), before it the site', () => {
+    for (const argv of [['--uri=hostmaster.test', 'hosting-task', '@shop.test', 'backup'], ['hosting-task', '@shop.test', 'backup', '--uri=hostmaster.test']]) {
+      const line = parseLine(argv);
+      expect(line.global.alias, argv.join(' ')).to.equal(undefined);
+      expect(line.global.uri).to.equal('hostmaster.test');
+      expect(line.rest).to.deep.equal(['@shop.test', 'backup']);
+    }
+    expect(parseLine(['provision-save', '@shop.test', '--platform=@p']).global.alias).to.equal('shop.test');
+    expect(parseLine(['@hostmaster.test', 'hosting-task', '@shop.test', 'backup']).rest).to.deep.equal(['@shop.test', 'backup']);
+  });
+
   it('takes @alias as the first word (after global options at most)', () => {
     const line = parseLine(['@example.test', 'status']);
     expect(line.global.alias).to.equal('example.test');

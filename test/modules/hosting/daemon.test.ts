@@ -65,7 +65,7 @@ for (const driver of DRIVERS) {
       const n = await site('daemon.test');
       expect(await h.ended(await h.lastTask(n.nid)), await h.logOf(await h.lastTask(n.nid))).to.equal('success');
       expect(await h.pe.status('daemon.test')).to.equal(200);
-      const r = await h.pe.aegir(['--uri=hostmaster.test', 'hosting-task', 'daemon.test', 'backup', '--args=description=nightly', '--wait']);
+      const r = await h.pe.aegir(['--uri=hostmaster.test', 'hosting-task', '@daemon.test', 'backup', '--args=description=nightly', '--wait']);
       expect(r.code, show(r)).to.equal(0);
       expect(r.stderr).to.include('Write the archive');
       const list = await h.pe.aegir(['--uri=hostmaster.test', 'hosting-tasks', '--object=daemon.test', '--format=json']);

@@ -247,14 +247,14 @@ describe('provision hardening: tasks that meet on a name', function () {
     const without = JSON.parse(saved) as { sites: Record<string, unknown> };
     delete without.sites['a.test'];
     writeFileSync(routes, JSON.stringify(without));
-    const r = await pe.aegir(['@a.test', 'provision-verify'], { AEGIR_FAULT: 'verify:2:fail' });
+    const r = await pe.aegir(['@a.test', 'provision-verify'], { AEGIR_FAULT: 'verify:3:fail' });
     expect(r.code).to.equal(1);
     expect(r.stderr).to.include('Undone: Start the platform');
     expect(Object.keys((JSON.parse(readFileSync(routes, 'utf8')) as { sites: object }).sites)).to.not.include('a.test');
     // A verify that fails where the vhost was there leaves it.
     const ok = await pe.aegir(['@a.test', 'provision-verify']);
     expect(ok.code, show(ok)).to.equal(0);
-    const again = await pe.aegir(['@a.test', 'provision-verify'], { AEGIR_FAULT: 'verify:2:fail' });
+    const again = await pe.aegir(['@a.test', 'provision-verify'], { AEGIR_FAULT: 'verify:3:fail' });
     expect(again.stderr).to.not.include('Undone');
     expect(await pe.status('a.test')).to.equal(200);
   });
