@@ -72,6 +72,10 @@ export async function startSshd(): Promise<TestSshd> {
       `PidFile ${join(dir, 'sshd.pid')}`, 'PubkeyAuthentication yes', 'PasswordAuthentication no',
       'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', 'PermitRootLogin prohibit-password',
       'UseDNS no', 'PrintMotd no', 'LogLevel VERBOSE', 'MaxStartups 100', 'MaxSessions 10',
+      // bash, started by sshd for every command, reads the user's ~/.bashrc when
+      // SHLVL says it is the first shell; this machine's root runs `pyenv init`
+      // there (0.5 s a command). The back end needs nothing from a login shell.
+      'SetEnv SHLVL=2',
       'Subsystem sftp internal-sftp', '',
     ].join('\n'));
     await runProgram(SSHD, ['-t', '-f', conf], { timeoutMs: 10_000 });

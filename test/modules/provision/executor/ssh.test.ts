@@ -152,9 +152,16 @@ describe('provision/executor/ssh (real sshd on loopback)', () => {
     it('keeps parallel commands within the channel limit of the connection', async () => {
       const narrow = new SshExecutor(sshd.server(), { home: sshd.home, maxChannels: 2 });
       try {
-        const w = watch(/$^/);
-        // Each prints when it starts and when it ends; never more than 2 overlap.
-        const runs = Array.from({ length: 6 }, (_, i) => narrow.run(['sh', '-c', `echo +${i}; sleep 0.2; echo -${i}`], { stdout: w.stream }));
+        // Each prints when it starts, then holds its channel until the gate
+        // opens: the first two must both start, and no third may start while
+        // they hold. (Timing alone proved nothing when starts were slow.)
+        const gate = join(dir, 'gate');
+        const w = watch(/\+\d\n[^]*\+\d\n/);
+        const runs = Array.from({ length: 6 }, (_, i) => narrow.run(['sh', '-c', `echo +${i}; while [ ! -e "$1" ]; do sleep 0.02; done; echo -${i}`, 'sh', gate], { stdout: w.stream }));
+        await w.match;
+        await new Promise((r) => setTimeout(r, 300));
+        expect(w.text().match(/\+/g)).to.have.length(2);
+        await ex.writeFile(gate, '');
         await Promise.all(runs);
         let open = 0;
         let most = 0;
