@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import ssh2, { type ParsedKey } from 'ssh2';
+import type { ParsedKey } from 'ssh2';
+import { ssh2 } from './ssh2-lazy.js';
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import { writeFileAtomic } from '../../../core/util/fs.js';
 import { fingerprint } from './known-hosts.js';
@@ -53,7 +54,7 @@ export function backendKey(home: string): BackendKey {
   }
   if ((statSync(privatePath).mode & 0o077) !== 0) chmodSync(privatePath, 0o600);
   // A file holding several keys parses to an array; the first one is used, as ssh(1) does.
-  const raw = ssh2.utils.parseKey(privateKey) as ParsedKey | ParsedKey[] | Error;
+  const raw = ssh2().utils.parseKey(privateKey) as ParsedKey | ParsedKey[] | Error;
   const parsed = Array.isArray(raw) ? raw[0] ?? new Error('no key in the file') : raw;
   if (parsed instanceof Error || parsed.isPrivateKey() !== true) {
     throw new AegirError('ERR_PATH_INVALID', {
@@ -75,8 +76,8 @@ export function backendKey(home: string): BackendKey {
  */
 function generatePair(): { private: string } {
   for (let i = 0; i < 64; i++) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `aegir@${hostname()}` });
-    const parsed = ssh2.utils.parseKey(pair.private);
+    const pair = ssh2().utils.generateKeyPairSync('ed25519', { comment: `aegir@${hostname()}` });
+    const parsed = ssh2().utils.parseKey(pair.private);
     if (!(parsed instanceof Error) && !Array.isArray(parsed) && parsed.getPublicSSH().length === 51) return pair;
   }
   throw new AegirError('ERR_TOOL_FAILED', { tool: 'ssh2 key generation', code: 'none', problem: 'no readable ed25519 key in 64 tries' });

@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from 'node:net';
-import ssh2, { type Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, ServerHostKeyAlgorithm, SFTPWrapper } from 'ssh2';
+import { ssh2 } from './ssh2-lazy.js';
 import { AegirError, isAegirError } from '../../../core/errors/aegir-error.js';
 import type { ServerContext } from '../context/types.js';
 import { backendKey, keyPaths } from './keys.js';
@@ -196,7 +197,7 @@ export class SshConnection {
     const knownHosts = new KnownHosts(this.opts.home);
     const pinnedType = knownHosts.get(this.server)?.key.split(' ')[0];
     return new Promise((resolve, reject) => {
-      const client = new ssh2.Client();
+      const client = new (ssh2().Client)();
       const sock = netConnect({ host: this.host, port: this.port });
       sock.setKeepAlive(true, 15_000);
       const live: Live = { client, sock, dead: false };
@@ -247,7 +248,7 @@ export class SshConnection {
         privateKey: key.privateKey,
         readyTimeout: this.opts.connectTimeoutMs ?? 15_000,
         tryKeyboard: false,
-        ...(pinnedType ? { algorithms: { serverHostKey: algorithmsFor(pinnedType) as ssh2.ServerHostKeyAlgorithm[] } } : {}),
+        ...(pinnedType ? { algorithms: { serverHostKey: algorithmsFor(pinnedType) as ServerHostKeyAlgorithm[] } } : {}),
         hostVerifier: (blob: Buffer): boolean => {
           try {
             const found = knownHosts.check(this.server, `${this.host}:${this.port}`, blob, { pin: this.opts.pin === true });
