@@ -1,7 +1,8 @@
 import type { Kernel } from '../kernel/kernel.js';
 import type { CommandDefinition } from '../cli/command.js';
 import type { FormAlterContext, FormDefinition } from '../forms/types.js';
-import type { Account, ParamLoader, RouteDefinition } from '../http/types.js';
+import type { Account, ParamLoader, RequestContext, RouteDefinition } from '../http/types.js';
+import type { Markup } from '../theme/renderable.js';
 import type { ThemeEngineFactory } from '../theme/renderer.js';
 import type { InstallStep } from '../modules/definition.js';
 import type { SiteContext } from '../site/context.js';
@@ -25,6 +26,22 @@ export interface SiteServing {
   readonly site: SiteContext;
   /** Register how to end the work when the site stops being served here. */
   onStop(stop: () => Promise<void>): void;
+}
+
+/** What a themed page carries besides its content: markup at the top of the page and scripts (same-origin paths). */
+export interface PageAttachments {
+  /** Rendered markup shown above the page title, in order (a queue summary, a notice). */
+  readonly header: Markup[];
+  /** Script paths on this site (a module's own assets: /modules/<name>/assets/...), loaded deferred. */
+  readonly scripts: string[];
+}
+
+/** What 'http.page' implementations get. */
+export interface PageEvent {
+  readonly ctx: RequestContext;
+  /** The page's HTTP status (an error page too). */
+  readonly status: number;
+  readonly attachments: PageAttachments;
 }
 
 /**
@@ -58,6 +75,12 @@ export const coreHooks = Object.freeze({
   'http.routes': hook.collect<RouteDefinition>('Routes of the site: each a path with title, access, and a handler or a form. Collected once per kernel.'),
   /** Loaders that turn a path parameter into an object (`node` for /node/:nid); an unknown value is a 404. */
   'http.param_loaders': hook.collect<ParamLoader>('Loaders for path parameters, by name; a route names the loader of each parameter.'),
+  /**
+   * A themed page is about to be rendered (not redirects, JSON or streamed
+   * answers): add markup to its top and scripts to load. Runs on every
+   * page, so keep it to a query or two.
+   */
+  'http.page': hook.event<PageEvent>('A themed page is about to be rendered: add markup above its title and scripts (same-origin paths) through payload.attachments.'),
   /** Who a session's user id is: the first module that knows returns the account (the user module). */
   'http.account': hook.bail<{ readonly site: SiteContext; readonly uid: number }, Account>('The account of a request: uid is the session user, 0 for anonymous visitors; the first answer wins. No answer means anonymous without permissions.'),
   /** Theme engines by name; a theme names its engine in theme.json (default nunjucks, from the nunjucks module). */

@@ -9,10 +9,12 @@ import type { Codebase } from '../site/codebase.js';
 import type { Site } from '../site/site.js';
 import { handleForm } from '../forms/handle.js';
 import type { Renderable } from '../theme/renderable.js';
+import type { PageAttachments } from '../hooks/core-hooks.js';
 import { checkAccess } from './access.js';
 import { engineFor, menus, renderPage, tabs } from './page.js';
 import { routeTable, type RegisteredRoute } from './routes.js';
 import { cacheHeaders, securityHeaders } from './security-headers.js';
+import { serveModuleAsset } from './module-assets.js';
 import { serveSiteFiles } from './site-files.js';
 import { Session, SESSION_IDLE_MS } from './session.js';
 import { isNoSite, SitePool } from './site-pool.js';
@@ -110,6 +112,10 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
   if (req.path.startsWith(files)) {
     return serveSiteFiles(site.paths.files, Object.assign(req, { url: req.url.slice(files.length - 1) }), res, () => plain(res, 404, 'Not found.'));
   }
+  // Assets of the modules enabled on this site.
+  if (req.path.startsWith('/modules/')) {
+    if (serveModuleAsset(site, req, res, () => plain(res, 404, 'Not found.'))) return;
+  }
   const table = routeTable(site.kernel);
   const cookieName = sessionCookieName(site);
   const session = new Session(site.db, site.settings.hashSalt, cookie.parse(req.headers.cookie ?? '')[cookieName]);
@@ -124,7 +130,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
   const path = front && front !== '/' ? front : req.path;
   const found = table.find(path, req.method);
   const route: RegisteredRoute | undefined = found && 'route' in found ? found.route : undefined;
-  const engine = await engineFor(site, route, path);
+  let engine = await engineFor(site, route, path);
   const rawParams = found && 'route' in found ? found.params : {};
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.query)) {
@@ -161,6 +167,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     }
     (ctx as { params: Record<string, unknown> }).params = params;
     if (!(await checkAccess(def.access, ctx))) throw new HttpError(403, 'You are not allowed to see this page.');
+    if (typeof def.theme === 'function') engine = await engineFor(site, found.route, path, def.theme(ctx));
     const title = typeof def.title === 'function' ? def.title(ctx) : def.title;
     result = def.form ? await handleForm(await def.form(ctx), ctx, title) : await def.handler!(ctx);
   } catch (e) {
@@ -195,6 +202,8 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     res.status(result.status ?? 200).json(result.data);
   } else {
     status = result.status ?? status;
+    const attachments: PageAttachments = { header: [], scripts: [] };
+    await site.hooks.emit('http.page', { ctx, status, attachments });
     const html = renderPage(engine, {
       title: result.title,
       content: engine.renderable(result.content),
@@ -204,6 +213,8 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
       menus: await menus(table, ctx),
       tabs: route && status < 400 ? await tabs(table, ctx, route) : [],
       stylesheets: engine.stylesheets,
+      header: attachments.header,
+      scripts: attachments.scripts,
       path: req.path,
       status,
     });

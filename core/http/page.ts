@@ -15,8 +15,9 @@ export interface LinkView {
 }
 
 /** The theme renderer a site uses for a route: the admin theme for admin routes, else the default theme. */
-export async function engineFor(site: Site, route: RegisteredRoute | undefined, path: string): Promise<ThemeRenderer> {
-  const admin = route?.definition.theme ? route.definition.theme === 'admin' : path.startsWith('/admin');
+export async function engineFor(site: Site, route: RegisteredRoute | undefined, path: string, chosen?: 'admin' | 'front'): Promise<ThemeRenderer> {
+  const declared = chosen ?? (typeof route?.definition.theme === 'string' ? route.definition.theme : undefined);
+  const admin = declared ? declared === 'admin' : path.startsWith('/admin');
   const name = admin
     ? await site.config.get<string>('system.theme_admin', 'admin')
     : await site.config.get<string>('system.theme_default', 'frontend');
@@ -90,6 +91,9 @@ export interface PageVars {
   readonly menus: Record<string, LinkView[]>;
   readonly tabs: readonly LinkView[];
   readonly stylesheets: readonly string[];
+  /** Markup above the title and scripts to load, from 'http.page'. */
+  readonly header: readonly Markup[];
+  readonly scripts: readonly string[];
   readonly path: string;
   readonly status: number;
 }

@@ -83,8 +83,13 @@ export interface RouteDefinition {
   readonly access: RouteAccess;
   /** Loaders for path parameters by name (`{ nid: 'node' }`); an unknown value is a 404. */
   readonly params?: Readonly<Record<string, string>>;
-  /** Which theme renders it: the admin theme for admin pages (default: admin when the path starts with /admin). */
-  readonly theme?: 'admin' | 'front';
+  /**
+   * Which theme renders it: the admin theme for admin pages (default: admin
+   * when the path starts with /admin). A function decides once the path
+   * parameters are loaded and access is granted (a node page in the admin
+   * theme for some node types); error pages before that use the default.
+   */
+  readonly theme?: 'admin' | 'front' | ((ctx: RequestContext) => 'admin' | 'front');
   /** A link in a menu. */
   readonly menu?: { readonly menu: 'admin' | 'main' | 'account'; readonly title?: string; readonly weight?: number };
   /** A tab on the page of another route (its name). */

@@ -2,6 +2,9 @@
  * The data of the node module: node types with typed fields, and nodes.
  */
 
+import type { RequestContext } from '../../core/http/types.js';
+import type { Renderable } from '../../core/theme/renderable.js';
+
 interface NodeFieldBase {
   readonly label: string;
   /** Help text under the field on the node form. */
@@ -58,6 +61,13 @@ export interface NodeTypeDefinition {
   readonly titleLabel?: string;
   /** Fields by machine name, in form order. Names of node properties (title, status, ...) are reserved. */
   readonly fields: Readonly<Record<string, NodeFieldDefinition>>;
+  /**
+   * The node's own page instead of its fields in the front-end theme: for
+   * types that are records to work with (a site with its tasks and
+   * buttons), shown in the admin theme. Runs once access to view the node
+   * was granted; its content replaces the default node template.
+   */
+  readonly page?: (ctx: RequestContext, node: Node) => Promise<Renderable>;
 }
 
 /** A node type with the module that declared it. */

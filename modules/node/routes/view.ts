@@ -62,9 +62,11 @@ export const viewRoutes: RouteDefinition[] = [
     title: (ctx) => nodeOf(ctx).title,
     params: { nid: 'node' },
     access: { check: (ctx) => nodeAccess(ctx.site, 'view', { node: nodeOf(ctx) }, ctx.account) },
-    theme: 'front',
+    theme: (ctx) => (nodeType(ctx.site.kernel, nodeOf(ctx).type)?.page ? 'admin' : 'front'),
     async handler(ctx) {
       const node = nodeOf(ctx);
+      const own = nodeType(ctx.site.kernel, node.type)?.page;
+      if (own) return page(node.title, await own(ctx, node));
       const names = await authorNames(ctx.site, [node.uid]);
       const references = await referencedNodes(ctx.site, [node], ctx.account, (nid) => ctx.url('node.view', { nid }));
       const vars = nodeViewVars(ctx.site, node, 'full', {
