@@ -4,6 +4,9 @@ import type {} from '../user/hooks.js';
 import { hostingImport } from './commands/import.js';
 import { hostingQueued } from './commands/queued.js';
 import { hostingCancel, hostingRetry, hostingTask, hostingTasks } from './commands/task.js';
+import { checkSiteScope } from './access/check-scope.js';
+import { hostingPermissions } from './access/permissions.js';
+import { grantDefaults } from './access/roles.js';
 import { hostingHooks } from './hooks.js';
 import { builtinQueues } from './periodic/builtin.js';
 import { hostingNodeAccess } from './objects/access.js';
@@ -21,10 +24,7 @@ import { builtinTaskTypes, taskPermissions } from './tasks/builtin.js';
 import { recordImport } from './tasks/import.js';
 import { recordFailure, recordSuccess } from './tasks/reactions.js';
 
-const permissions = [
-  { name: 'administer hosting', title: 'Administer hosting', description: 'Every server, platform, site, client and task, and every task type.', restricted: true },
-  ...taskPermissions,
-];
+const permissions = [...hostingPermissions, ...taskPermissions];
 
 /**
  * The hosting front end: server, platform, site, client and task nodes
@@ -41,6 +41,7 @@ export default defineModule({
     api.on('node.types', (add) => { for (const t of [...objectNodeTypes, taskNodeType, packageNodeType]) add(t); });
     api.on('node.validate', (add, { node }) => { for (const e of checkObjectDraft(node)) add(e); });
     api.on('node.check', checkObjectInDb);
+    api.on('node.check', checkSiteScope);
     api.on('node.access', hostingNodeAccess);
     api.on('form.alter.id', askDbAdminPassword);
     api.on('node.presave', normaliseDraft);
@@ -55,6 +56,7 @@ export default defineModule({
     api.on('hosting.task_succeeded', recordImport);
     api.on('hosting.task_failed', recordFailure);
     api.on('site.serving', dispatchWhileServing);
+    api.on('modules.installed', ({ site, modules }) => grantDefaults(site, modules));
     api.on('cli.commands', (add) => { for (const c of [hostingTask, hostingTasks, hostingCancel, hostingRetry, hostingQueued, hostingImport]) add(c); });
   },
 });

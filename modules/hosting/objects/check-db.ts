@@ -65,7 +65,9 @@ export async function checkObjectInDb(e: NodeCheckEvent): Promise<void> {
     }
   }
   if (!original || original.fields.db_server !== n.fields.db_server) {
-    const s = (await db('hosting_server').where({ nid: Number(n.fields.db_server) }).first('db')) as { db: string | null } | undefined;
+    // Empty: the platform's server (filled in before the save).
+    const server = n.fields.db_server ?? ((await db('hosting_platform').where({ nid: Number(n.fields.platform) }).first('server_nid')) as { server_nid: number } | undefined)?.server_nid;
+    const s = (await db('hosting_server').where({ nid: Number(server) }).first('db')) as { db: string | null } | undefined;
     if (s && !s.db) problem('db_server', 'That server offers no database service.');
   }
 }

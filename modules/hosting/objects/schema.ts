@@ -97,6 +97,15 @@ export const objectSchema: SchemaDefinition = {
     primaryKey: ['client_nid', 'uid'],
     indexes: { uid: ['uid'] },
   },
+  hosting_client_platform: {
+    description: 'Platforms a client is limited to: its sites may be created on, cloned and migrated to these only. No row: every platform.',
+    columns: {
+      client_nid: { type: 'integer' },
+      platform_nid: { type: 'integer' },
+    },
+    primaryKey: ['client_nid', 'platform_nid'],
+    indexes: { platform: ['platform_nid'] },
+  },
   hosting_package: {
     description: 'Modules and profiles found on platforms, once each (the row of a package node).',
     columns: {

@@ -54,7 +54,13 @@ async function writeDomains(db: Knex, n: Node): Promise<void> {
 
 /** node.presave: a site's domain is kept lower case. */
 export async function normaliseDraft(e: NodeWriteEvent<NodeDraft>): Promise<void> {
-  if (e.node.type === 'site') e.node.title = e.node.title.trim().toLowerCase();
+  if (e.node.type !== 'site') return;
+  e.node.title = e.node.title.trim().toLowerCase();
+  // No database server chosen: the platform's own server keeps the database.
+  if (e.node.fields.db_server === null || e.node.fields.db_server === undefined || e.node.fields.db_server === '') {
+    const p = (await e.db('hosting_platform').where({ nid: Number(e.node.fields.platform) }).first('server_nid')) as { server_nid: number } | undefined;
+    if (p) e.node.fields.db_server = Number(p.server_nid);
+  }
 }
 
 /** node.insert: the object's row (status new), its domains, and its first task (verify a server or platform, install a site). */

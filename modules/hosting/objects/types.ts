@@ -49,7 +49,7 @@ export const objectNodeTypes: readonly NodeTypeDefinition[] = [
       aliases: { type: 'textarea', label: 'Aliases', maxLength: 10_000, rows: 3, description: 'Other domains of the site, one per line.' },
       redirection: { type: 'checkbox', label: 'Aliases redirect to the domain' },
       platform: { type: 'reference', label: 'Platform', target: 'platform', required: true },
-      db_server: { type: 'reference', label: 'Database server', target: 'server', required: true },
+      db_server: { type: 'reference', label: 'Database server', target: 'server', description: 'Empty: the platform\'s server.' },
       profile: { type: 'text', label: 'Install profile', maxLength: 64, required: true },
       client: { type: 'reference', label: 'Client', target: 'client' },
     },

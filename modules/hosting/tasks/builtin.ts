@@ -21,26 +21,26 @@ const backupArg = { backup: { type: 'number', label: 'Backup', integer: true, mi
 
 /** The task types the hosting module itself offers, each run by its provision command (clone, migrate and cron come with its sub-modules). */
 export const builtinTaskTypes: readonly TaskTypeDefinition[] = [
-  { name: 'verify', on: 'server', label: 'Verify', description: 'Reach the server, check its services and write their config.', command: 'provision-verify', permission: 'create verify task' },
-  { name: 'verify', on: 'platform', label: 'Verify', description: 'Fetch or check the code, list its modules and profiles, start its app.', command: 'provision-verify', permission: 'create verify task', offered: (o) => o.status !== 'deleted' },
-  { name: 'delete', on: 'platform', label: 'Delete', description: 'Remove the platform (refused while sites use it).', command: 'provision-delete', permission: 'create delete task', dangerous: true, offered: offeredIn('verified', 'failed', 'new') },
+  { name: 'verify', on: 'server', roles: ['manager'], label: 'Verify', description: 'Reach the server, check its services and write their config.', command: 'provision-verify', permission: 'create verify task' },
+  { name: 'verify', on: 'platform', roles: ['manager'], label: 'Verify', description: 'Fetch or check the code, list its modules and profiles, start its app.', command: 'provision-verify', permission: 'create verify task', offered: (o) => o.status !== 'deleted' },
+  { name: 'delete', on: 'platform', roles: ['manager'], label: 'Delete', description: 'Remove the platform (refused while sites use it).', command: 'provision-delete', permission: 'create delete task', dangerous: true, offered: offeredIn('verified', 'failed', 'new') },
   importTaskType,
-  { name: 'install', on: 'site', label: 'Install', description: 'Create the site\'s database and install it on its platform.', command: 'provision-install', permission: 'create install task', offered: offeredIn('new', 'failed') },
-  { name: 'verify', on: 'site', label: 'Verify', description: 'Write the site\'s virtual host again and check it is served.', command: 'provision-verify', permission: 'create verify task', offered: offeredIn('installed', 'disabled') },
-  { name: 'backup', on: 'site', label: 'Back up', description: 'Make a checked archive of the site\'s database and files.', command: 'provision-backup', permission: 'create backup task', offered: offeredIn('installed', 'disabled'),
+  { name: 'install', on: 'site', roles: ['client', 'manager'], label: 'Install', description: 'Create the site\'s database and install it on its platform.', command: 'provision-install', permission: 'create install task', offered: offeredIn('new', 'failed') },
+  { name: 'verify', on: 'site', roles: ['client', 'manager'], label: 'Verify', description: 'Write the site\'s virtual host again and check it is served.', command: 'provision-verify', permission: 'create verify task', offered: offeredIn('installed', 'disabled') },
+  { name: 'backup', on: 'site', roles: ['client', 'manager'], label: 'Back up', description: 'Make a checked archive of the site\'s database and files.', command: 'provision-backup', permission: 'create backup task', offered: offeredIn('installed', 'disabled'),
     args: { description: { type: 'text', label: 'Description', maxLength: 255 } } },
-  { name: 'restore', on: 'site', label: 'Restore', description: 'Put the site back as one of its backups has it.', command: 'provision-restore', permission: 'create restore task', dangerous: true, offered: offeredIn('installed', 'disabled'),
+  { name: 'restore', on: 'site', roles: ['client', 'manager'], label: 'Restore', description: 'Put the site back as one of its backups has it.', command: 'provision-restore', permission: 'create restore task', dangerous: true, offered: offeredIn('installed', 'disabled'),
     args: backupArg,
     checkArgs: backupProblems,
     async options(args, ctx) { return { file: (await siteBackup(args, ctx)).file! }; } },
-  { name: 'backup-delete', on: 'site', label: 'Delete a backup', description: 'Remove one of the site\'s backups.', command: 'provision-backup-delete', permission: 'create backup-delete task', dangerous: true, offered: offeredIn('installed', 'disabled', 'failed'),
+  { name: 'backup-delete', on: 'site', roles: ['client', 'manager'], label: 'Delete a backup', description: 'Remove one of the site\'s backups.', command: 'provision-backup-delete', permission: 'create backup-delete task', dangerous: true, offered: offeredIn('installed', 'disabled', 'failed'),
     args: backupArg,
     checkArgs: backupProblems,
     async options(args, ctx) { return { file: (await siteBackup(args, ctx)).file! }; } },
-  { name: 'disable', on: 'site', label: 'Disable', description: 'Serve the "site disabled" page instead of the site.', command: 'provision-disable', permission: 'create disable task', offered: offeredIn('installed') },
-  { name: 'enable', on: 'site', label: 'Enable', description: 'Serve the site again.', command: 'provision-enable', permission: 'create enable task', offered: offeredIn('disabled') },
-  { name: 'delete', on: 'site', label: 'Delete', description: 'Remove the site, its database and its files for good.', command: 'provision-delete', permission: 'create delete task', dangerous: true, offered: offeredIn('installed', 'disabled', 'failed') },
-  { name: 'login-reset', on: 'site', label: 'Log in', description: 'Make a one-time login link for the site\'s admin.', command: 'provision-login-reset', permission: 'create login-reset task', offered: offeredIn('installed') },
+  { name: 'disable', on: 'site', roles: ['client', 'manager'], label: 'Disable', description: 'Serve the "site disabled" page instead of the site.', command: 'provision-disable', permission: 'create disable task', offered: offeredIn('installed') },
+  { name: 'enable', on: 'site', roles: ['client', 'manager'], label: 'Enable', description: 'Serve the site again.', command: 'provision-enable', permission: 'create enable task', offered: offeredIn('disabled') },
+  { name: 'delete', on: 'site', roles: ['client', 'manager'], label: 'Delete', description: 'Remove the site, its database and its files for good.', command: 'provision-delete', permission: 'create delete task', dangerous: true, offered: offeredIn('installed', 'disabled', 'failed') },
+  { name: 'login-reset', on: 'site', roles: ['client', 'manager'], label: 'Log in', description: 'Make a one-time login link for the site\'s admin.', command: 'provision-login-reset', permission: 'create login-reset task', offered: offeredIn('installed') },
 ];
 
 /** The permissions of the built-in task types, one per task name. */

@@ -5,7 +5,7 @@ import type { TaskTypeDefinition } from './types.js';
 
 /** Take in the sites installed in a platform's folders (sites made before the hostmaster, or by hand). */
 export const importTaskType: TaskTypeDefinition = {
-  name: 'import', on: 'platform', label: 'Import sites', description: 'Give each site installed in the platform\'s folders a node, then verify it.',
+  name: 'import', on: 'platform', roles: ['manager'], label: 'Import sites', description: 'Give each site installed in the platform\'s folders a node, then verify it.',
   command: 'provision-import', permission: 'create import task', offered: offeredIn('verified'),
 };
 

@@ -1,4 +1,6 @@
 import { isHostName } from '../../../core/settings/uri.js';
+import { scopeOf, seesPlatform } from '../access/scope.js';
+import { mayView } from '../access/visible.js';
 import { loadObject } from '../objects/object.js';
 import type { FieldDefinition } from '../../../core/forms/types.js';
 import type { TaskArgsContext } from './types.js';
@@ -21,13 +23,14 @@ export async function checkMove(args: Readonly<Record<string, unknown>>, ctx: Ta
   const db = ctx.site.db;
   if (args.platform !== undefined && args.platform !== null && args.platform !== '') {
     const p = await loadObject(db, Number(args.platform));
-    if (!p || p.kind !== 'platform') errors.platform = 'No such platform.';
+    if (!p || p.kind !== 'platform' || !seesPlatform(await scopeOf(ctx.site, ctx.account), p.nid)) errors.platform = 'No such platform.';
     else if (p.status !== 'verified') errors.platform = `Platform ${p.title} is not verified: verify it first.`;
     else if (p.locked) errors.platform = `Platform ${p.title} is locked: it takes no new sites.`;
   }
   if (args.db_server !== undefined && args.db_server !== null && args.db_server !== '') {
     const s = (await db('hosting_server').where({ nid: Number(args.db_server) }).first('db', 'status')) as { db: string | null; status: string } | undefined;
-    if (!s || !s.db) errors.db_server = 'That server offers no database service.';
+    if (!s || !(await mayView(ctx.site, ctx.account, 'server', Number(args.db_server)))) errors.db_server = 'No such server.';
+    else if (!s.db) errors.db_server = 'That server offers no database service.';
   }
   const name = typeof args.new_name === 'string' ? args.new_name.trim().toLowerCase() : '';
   if (name) {

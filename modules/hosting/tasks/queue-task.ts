@@ -6,6 +6,8 @@ import type { Account } from '../../../core/http/types.js';
 import type { SiteContext } from '../../../core/site/context.js';
 import { saveNode } from '../../node/storage.js';
 import type { Node } from '../../node/types.js';
+import { ADMINISTER_HOSTING } from '../access/scope.js';
+import { mayView } from '../access/visible.js';
 import { loadObject, type HostingObject } from '../objects/object.js';
 import { ring } from '../queue/bell.js';
 import { taskType, taskTypesOf } from './registry.js';
@@ -34,10 +36,11 @@ export interface Queued {
 /** Every reason the request must be refused, checked before anything is written; the task type and object when there is none. */
 export async function checkRequest(site: SiteContext, r: QueueRequest): Promise<{ type: TaskType; object: HostingObject; args: Record<string, unknown> }> {
   const object = await loadObject(site.db, r.object);
-  if (!object) throw new AegirError('ERR_OBJECT_UNKNOWN', { nid: r.object });
+  // An object outside the account's scope (another client's site) is as unknown as a missing one: its existence is not told.
+  if (!object || !(await mayView(site, r.account, object.kind, object.nid))) throw new AegirError('ERR_OBJECT_UNKNOWN', { nid: r.object });
   const type = taskType(site.kernel, object.kind, r.type);
   if (!type) throw new AegirError('ERR_TASK_TYPE_UNKNOWN', { task: r.type, kind: object.kind, known: taskTypesOf(site.kernel, object.kind).map((t) => t.name).join(', ') });
-  if (!r.account.hasPermission(type.permission) && !r.account.hasPermission('administer hosting')) {
+  if (!r.account.hasPermission(type.permission) && !r.account.hasPermission(ADMINISTER_HOSTING)) {
     throw new AegirError('ERR_TASK_DENIED', { who: r.account.name, task: type.name, permission: type.permission });
   }
   if (type.offered && !type.offered(object)) throw new AegirError('ERR_TASK_NOT_OFFERED', { task: type.name, kind: object.kind, object: object.title, status: object.status });

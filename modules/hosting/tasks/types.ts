@@ -32,6 +32,8 @@ export interface TaskTypeDefinition {
   readonly command: string;
   /** The permission it needs (declared through user.permissions by the module). */
   readonly permission: string;
+  /** Hosting roles given its permission when the module is installed (the hosting administrator role always is). Default: none. */
+  readonly roles?: readonly HostingRole[];
   /** It destroys or replaces something (delete, restore, migrate): the admin asks to confirm, and the hostmaster's own objects refuse it. */
   readonly dangerous?: boolean;
   /** Whether the object's state allows it (a delete needs an installed site, an enable a disabled one). Default: always. */
@@ -45,6 +47,9 @@ export interface TaskTypeDefinition {
   /** Its time limit (default: the queue's). */
   readonly timeLimitMs?: number;
 }
+
+/** The hosting roles a task type's permission goes to by default: clients (on their own sites) and platform managers. */
+export type HostingRole = 'client' | 'manager';
 
 /** A task type with the module that declared it. */
 export interface TaskType extends TaskTypeDefinition {

@@ -6,7 +6,7 @@ import type { TaskTypeDefinition } from '../../tasks/types.js';
 
 /** Run a site's cron on the back end. */
 export const cronTaskType: TaskTypeDefinition = {
-  name: 'cron', on: 'site', label: 'Run cron', description: 'Run the site\'s periodic work.', command: 'provision-cron', permission: 'create cron task', offered: offeredIn('installed'),
+  name: 'cron', on: 'site', roles: ['client', 'manager'], label: 'Run cron', description: 'Run the site\'s periodic work.', command: 'provision-cron', permission: 'create cron task', offered: offeredIn('installed'),
 };
 
 /** Site cron: installed sites whose cron last ran longer ago than `hosting.cron_interval` (default 1 hour; 0: never), the longest waiting first. */

@@ -6,7 +6,7 @@ import type { TaskTypeDefinition } from '../../tasks/types.js';
 
 /** Move an installed site: another platform, db server or domain (at least one). */
 export const migrateTaskType: TaskTypeDefinition = {
-  name: 'migrate', on: 'site', label: 'Migrate', description: 'Move the site to another platform, database server or domain.', command: 'provision-migrate', permission: 'create migrate task', dangerous: true, offered: offeredIn('installed'),
+  name: 'migrate', on: 'site', roles: ['manager'], label: 'Migrate', description: 'Move the site to another platform, database server or domain.', command: 'provision-migrate', permission: 'create migrate task', dangerous: true, offered: offeredIn('installed'),
   args: moveArgs, checkArgs: (args, ctx) => checkMove(args, ctx, false), options: moveOptions,
 };
 
