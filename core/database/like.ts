@@ -9,3 +9,9 @@ export function wherePrefix<T extends Knex.QueryBuilder>(q: T, column: string, p
   if (!prefix) return q;
   return q.whereRaw('?? LIKE ? ESCAPE ?', [column, `${prefix.replace(/[\\%_]/g, '\\$&')}%`, '\\']) as T;
 }
+
+/** Restrict a query to rows whose `column` contains `text` literally (escaped as wherePrefix does). */
+export function whereContains<T extends Knex.QueryBuilder>(q: T, column: string, text: string): T {
+  if (!text) return q;
+  return q.whereRaw('?? LIKE ? ESCAPE ?', [column, `%${text.replace(/[\\%_]/g, '\\$&')}%`, '\\']) as T;
+}

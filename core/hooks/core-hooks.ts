@@ -34,6 +34,8 @@ export interface PageAttachments {
   readonly header: Markup[];
   /** Script paths on this site (a module's own assets: /modules/<name>/assets/...), loaded deferred. */
   readonly scripts: string[];
+  /** Stylesheet paths on this site, loaded after the theme's own. */
+  readonly stylesheets: string[];
 }
 
 /** What 'http.page' implementations get. */

@@ -202,7 +202,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
     res.status(result.status ?? 200).json(result.data);
   } else {
     status = result.status ?? status;
-    const attachments: PageAttachments = { header: [], scripts: [] };
+    const attachments: PageAttachments = { header: [], scripts: [], stylesheets: [] };
     await site.hooks.emit('http.page', { ctx, status, attachments });
     const html = renderPage(engine, {
       title: result.title,
@@ -212,7 +212,7 @@ async function serve(req: Request, res: Response, codebase: Codebase, pool: Site
       account: { uid: account.uid, name: account.name, anonymous: account.anonymous },
       menus: await menus(table, ctx),
       tabs: route && status < 400 ? await tabs(table, ctx, route) : [],
-      stylesheets: engine.stylesheets,
+      stylesheets: [...engine.stylesheets, ...attachments.stylesheets],
       header: attachments.header,
       scripts: attachments.scripts,
       path: req.path,

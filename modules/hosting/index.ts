@@ -8,6 +8,9 @@ import { checkSiteScope } from './access/check-scope.js';
 import { hostingPermissions } from './access/permissions.js';
 import { grantDefaults } from './access/roles.js';
 import { hostingHooks } from './hooks.js';
+import { queueSummary } from './web/header.js';
+import { withPage } from './web/node-pages.js';
+import { hostingRoutes } from './web/routes.js';
 import { builtinQueues } from './periodic/builtin.js';
 import { hostingNodeAccess } from './objects/access.js';
 import { checkObjectDraft } from './objects/check.js';
@@ -38,7 +41,7 @@ export default defineModule({
   hooks: hostingHooks,
   schema: { ...queueSchema, ...objectSchema },
   register(api) {
-    api.on('node.types', (add) => { for (const t of [...objectNodeTypes, taskNodeType, packageNodeType]) add(t); });
+    api.on('node.types', (add) => { for (const t of [...objectNodeTypes, taskNodeType, packageNodeType]) add(withPage(t)); });
     api.on('node.validate', (add, { node }) => { for (const e of checkObjectDraft(node)) add(e); });
     api.on('node.check', checkObjectInDb);
     api.on('node.check', checkSiteScope);
@@ -56,6 +59,8 @@ export default defineModule({
     api.on('hosting.task_succeeded', recordImport);
     api.on('hosting.task_failed', recordFailure);
     api.on('site.serving', dispatchWhileServing);
+    api.on('http.routes', (add) => { for (const r of hostingRoutes) add(r); });
+    api.on('http.page', queueSummary);
     api.on('modules.installed', ({ site, modules }) => grantDefaults(site, modules));
     api.on('cli.commands', (add) => { for (const c of [hostingTask, hostingTasks, hostingCancel, hostingRetry, hostingQueued, hostingImport]) add(c); });
   },

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { whereContains } from '../../core/database/like.js';
 import { ANONYMOUS, type Account } from '../../core/http/types.js';
 import type { SiteContext } from '../../core/site/context.js';
 import { nodeError } from './errors.js';
@@ -214,7 +215,7 @@ export async function listNodes(site: SiteContext, q: NodeListQuery = {}): Promi
         if (ownTypes.length) w.orWhere((o) => o.whereIn('type', [...ownTypes]).andWhere('uid', uid));
       });
     }
-    if (q.titleContains) b.whereRaw('?? LIKE ? ESCAPE ?', ['title', `%${q.titleContains.replace(/[\\%_]/g, '\\$&')}%`, '\\']);
+    if (q.titleContains) whereContains(b, 'title', q.titleContains);
     return b;
   };
   const counted = (await filtered().count({ n: '*' })) as { n: number | string }[];

@@ -32,4 +32,6 @@ export async function insertTaskRow(e: NodeWriteEvent<Node>): Promise<void> {
   await TaskQueue.insert(e.db, e.node.nid, {
     nid: e.node.nid, taskType: String(e.node.fields.task_type), objectNid, ...object.lanes, args, uid: e.node.uid,
   });
+  // A site's lists show its newest task, whatever its state.
+  if (object.kind === 'site') await e.db('hosting_site').where({ nid: objectNid }).update({ last_task_nid: e.node.nid });
 }

@@ -175,6 +175,7 @@ export class TaskQueue {
     if (dup) throw new AegirError('ERR_TASK_QUEUED', { task: t.taskType, object: t.objectNid, nid: Number(dup.nid) });
     const n = await this.db('hosting_task').where({ nid, status: t.status }).update({ status: 'queued', queued_at: this.now(), finished_at: null, cancel_requested: 0, dispatcher: null });
     if (n !== 1) throw new AegirError('ERR_TASK_NOT_RETRYABLE', { nid, status: 'changed meanwhile' });
+    ring(this.db);
   }
 
   /** Running tasks whose dispatcher has not been heard of for `staleMs`, or whose dispatcher is one of `gone`. */

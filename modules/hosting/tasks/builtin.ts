@@ -1,6 +1,7 @@
 import { importTaskType } from './import.js';
 import { offeredIn } from './offered.js';
 import { taskTypePermissions } from './permissions.js';
+import type { FieldDefinition } from '../../../core/forms/types.js';
 import type { TaskArgsContext, TaskTypeDefinition } from './types.js';
 
 
@@ -19,6 +20,14 @@ async function backupProblems(args: Readonly<Record<string, unknown>>, ctx: Task
 
 const backupArg = { backup: { type: 'number', label: 'Backup', integer: true, min: 1, required: true } } as const;
 
+/** The backup argument on the web form: a select of the site's backups, newest first. */
+async function backupChoice(ctx: TaskArgsContext): Promise<Record<string, FieldDefinition>> {
+  const rows = (await ctx.site.db('hosting_backup').where({ site_nid: ctx.object.nid }).orderBy('created', 'desc').select('bid', 'created', 'description', 'bytes')) as { bid: number; created: number; description: string; bytes: number }[];
+  const options: Record<string, string> = {};
+  for (const b of rows) options[String(b.bid)] = `${new Date(Number(b.created)).toISOString().slice(0, 16).replace('T', ' ')} UTC${b.description ? `: ${b.description}` : ''} (${(Number(b.bytes) / 1048576).toFixed(1)} MB)`;
+  return { backup: { type: 'select', label: 'Backup', options, order: rows.map((b) => String(b.bid)), required: true } };
+}
+
 /** The task types the hosting module itself offers, each run by its provision command (clone, migrate and cron come with its sub-modules). */
 export const builtinTaskTypes: readonly TaskTypeDefinition[] = [
   { name: 'verify', on: 'server', roles: ['manager'], label: 'Verify', description: 'Reach the server, check its services and write their config.', command: 'provision-verify', permission: 'create verify task' },
@@ -31,10 +40,12 @@ export const builtinTaskTypes: readonly TaskTypeDefinition[] = [
     args: { description: { type: 'text', label: 'Description', maxLength: 255 } } },
   { name: 'restore', on: 'site', roles: ['client', 'manager'], label: 'Restore', description: 'Put the site back as one of its backups has it.', command: 'provision-restore', permission: 'create restore task', dangerous: true, offered: offeredIn('installed', 'disabled'),
     args: backupArg,
+    webArgs: backupChoice,
     checkArgs: backupProblems,
     async options(args, ctx) { return { file: (await siteBackup(args, ctx)).file! }; } },
   { name: 'backup-delete', on: 'site', roles: ['client', 'manager'], label: 'Delete a backup', description: 'Remove one of the site\'s backups.', command: 'provision-backup-delete', permission: 'create backup-delete task', dangerous: true, offered: offeredIn('installed', 'disabled', 'failed'),
     args: backupArg,
+    webArgs: backupChoice,
     checkArgs: backupProblems,
     async options(args, ctx) { return { file: (await siteBackup(args, ctx)).file! }; } },
   { name: 'disable', on: 'site', roles: ['client', 'manager'], label: 'Disable', description: 'Serve the "site disabled" page instead of the site.', command: 'provision-disable', permission: 'create disable task', offered: offeredIn('installed') },

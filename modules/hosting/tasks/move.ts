@@ -1,8 +1,8 @@
+import type { FieldDefinition } from '../../../core/forms/types.js';
 import { isHostName } from '../../../core/settings/uri.js';
 import { scopeOf, seesPlatform } from '../access/scope.js';
 import { mayView } from '../access/visible.js';
 import { loadObject } from '../objects/object.js';
-import type { FieldDefinition } from '../../../core/forms/types.js';
 import type { TaskArgsContext } from './types.js';
 
 /** The arguments of a move (migrate, clone): a target platform, a db server, a new domain; each optional here. */
@@ -49,4 +49,28 @@ export async function moveOptions(args: Readonly<Record<string, unknown>>, ctx: 
   if (args.db_server) out['db-server'] = `@${String((await db('hosting_server').where({ nid: Number(args.db_server) }).first('context')).context)}`;
   if (typeof args.new_name === 'string' && args.new_name.trim()) out['new-name'] = args.new_name.trim().toLowerCase();
   return out;
+}
+
+/**
+ * A move's arguments on the web form: the platforms the account may use
+ * (verified, unlocked, other than the site's own for a migrate), the
+ * servers with a database it may see, and the new domain.
+ */
+export async function moveChoices(ctx: TaskArgsContext, clone: boolean): Promise<Record<string, FieldDefinition>> {
+  const db = ctx.site.db;
+  const scope = await scopeOf(ctx.site, ctx.account);
+  const current = (await db('hosting_site').where({ nid: ctx.object.nid }).first('platform_nid')) as { platform_nid: number } | undefined;
+  const platforms = ((await db('hosting_platform as p').join('node as n', 'n.nid', 'p.nid').where({ 'p.status': 'verified', 'p.locked': 0 }).orderBy('n.title').select('p.nid', 'n.title')) as { nid: number; title: string }[])
+    .filter((p) => seesPlatform(scope, Number(p.nid)));
+  const platformOptions: Record<string, string> = {};
+  for (const p of platforms) platformOptions[String(p.nid)] = Number(p.nid) === Number(current?.platform_nid) ? `${p.title} (its platform now)` : p.title;
+  const fields: Record<string, FieldDefinition> = {
+    new_name: { ...moveArgs.new_name, required: clone, description: clone ? 'The domain of the copy.' : 'Empty: keep the domain.' },
+    platform: { type: 'select', label: 'Platform', options: platformOptions, order: platforms.map((p) => String(p.nid)), description: clone ? 'Empty: the same platform.' : 'Empty: stay on this platform.' },
+  };
+  if (scope.allPlatforms) {
+    const servers = (await db('hosting_server as v').join('node as n', 'n.nid', 'v.nid').whereNotNull('v.db').orderBy('n.title').select('v.nid', 'n.title')) as { nid: number; title: string }[];
+    fields.db_server = { type: 'select', label: 'Database server', options: Object.fromEntries(servers.map((v) => [String(v.nid), v.title])), order: servers.map((v) => String(v.nid)), description: 'Empty: the same database server.' };
+  }
+  return fields;
 }

@@ -40,6 +40,12 @@ export interface TaskTypeDefinition {
   offered?(object: HostingObject): boolean;
   /** Its arguments (a backup's description, the backup to restore, a clone's new domain), as form fields. */
   readonly args?: Readonly<Record<string, FieldDefinition>>;
+  /**
+   * Its arguments as the web form shows them: selects of the choices the
+   * account may make (the site's backups, the platforms it may use).
+   * Values still go through `args` and `checkArgs`. Default: `args`.
+   */
+  webArgs?(ctx: TaskArgsContext): Promise<Readonly<Record<string, FieldDefinition>>>;
   /** Check the arguments against the database (a new domain free, a backup of this site); problems by field. */
   checkArgs?(args: Readonly<Record<string, unknown>>, ctx: TaskArgsContext): Promise<Readonly<Record<string, string>>>;
   /** The provision options for the arguments (contexts named, paths resolved). Default: none. */

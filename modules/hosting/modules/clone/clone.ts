@@ -1,12 +1,12 @@
 import type { TaskEndEvent } from '../../hooks.js';
 import { offeredIn } from '../../tasks/offered.js';
-import { checkMove, moveArgs, moveOptions } from '../../tasks/move.js';
+import { checkMove, moveArgs, moveChoices, moveOptions } from '../../tasks/move.js';
 import type { TaskTypeDefinition } from '../../tasks/types.js';
 
 /** Copy an installed site under a new domain (required), optionally onto another platform or db server. */
 export const cloneTaskType: TaskTypeDefinition = {
   name: 'clone', on: 'site', roles: ['client', 'manager'], label: 'Clone', description: 'Copy the site under a new domain, with its own database.', command: 'provision-clone', permission: 'create clone task', offered: offeredIn('installed'),
-  args: { ...moveArgs, new_name: { ...moveArgs.new_name, required: true } }, checkArgs: (args, ctx) => checkMove(args, ctx, true), options: moveOptions,
+  args: { ...moveArgs, new_name: { ...moveArgs.new_name, required: true } }, webArgs: (ctx) => moveChoices(ctx, true), checkArgs: (args, ctx) => checkMove(args, ctx, true), options: moveOptions,
 };
 
 /**

@@ -1,13 +1,13 @@
 import type { TaskEndEvent } from '../../hooks.js';
 import { patchNodeFields } from '../../objects/sync.js';
 import { offeredIn } from '../../tasks/offered.js';
-import { checkMove, moveArgs, moveOptions } from '../../tasks/move.js';
+import { checkMove, moveArgs, moveChoices, moveOptions } from '../../tasks/move.js';
 import type { TaskTypeDefinition } from '../../tasks/types.js';
 
 /** Move an installed site: another platform, db server or domain (at least one). */
 export const migrateTaskType: TaskTypeDefinition = {
   name: 'migrate', on: 'site', roles: ['manager'], label: 'Migrate', description: 'Move the site to another platform, database server or domain.', command: 'provision-migrate', permission: 'create migrate task', dangerous: true, offered: offeredIn('installed'),
-  args: moveArgs, checkArgs: (args, ctx) => checkMove(args, ctx, false), options: moveOptions,
+  args: moveArgs, webArgs: (ctx) => moveChoices(ctx, false), checkArgs: (args, ctx) => checkMove(args, ctx, false), options: moveOptions,
 };
 
 /**
