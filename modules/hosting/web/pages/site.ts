@@ -3,7 +3,7 @@ import { template, type Renderable } from '../../../../core/theme/renderable.js'
 import { formatDate } from '../../../node/render.js';
 import type { Node } from '../../../node/types.js';
 import { DOWNLOAD_BACKUPS } from '../../access/permissions.js';
-import { ADMINISTER_HOSTING } from '../../access/scope.js';
+import { ADMINISTER_HOSTING, scopeOf } from '../../access/scope.js';
 import { loadObject } from '../../objects/object.js';
 import { badgeOf } from '../badges.js';
 import { taskButtons } from '../buttons.js';
@@ -40,6 +40,7 @@ export async function sitePage(ctx: RequestContext, node: Node): Promise<Rendera
   const aliases = ((await db('hosting_domain').where({ site_nid: node.nid, alias: 1 }).orderBy('domain').select('domain')) as { domain: string }[]).map((a) => a.domain);
   const buttons = taskButtons(ctx, object);
   const byName = new Map(buttons.map((b) => [b.name, b]));
+  const scope = await scopeOf(ctx.site, ctx.account);
   const mayDownload = ctx.account.hasPermission(DOWNLOAD_BACKUPS) || ctx.account.hasPermission(ADMINISTER_HOSTING);
   const backups = ((await db('hosting_backup').where({ site_nid: node.nid }).orderBy('created', 'desc').limit(100)) as { bid: number; created: number; description: string; bytes: number }[]).map((b) => ({
     date: formatDate(Number(b.created)), description: b.description, size: size(Number(b.bytes)),
@@ -51,7 +52,9 @@ export async function sitePage(ctx: RequestContext, node: Node): Promise<Rendera
     site: {
       domain: s.domain, url: ['installed'].includes(s.status) ? siteUrl(s.domain, s.services) : undefined, status: s.status, badge: badgeOf(s.status),
       aliases, redirection: Number(s.redirection) === 1, profile: s.profile, verified: Number(s.verified) ? formatDate(Number(s.verified)) : 'never',
-      platform: nodeLink(ctx, Number(s.platform_nid), s.platform), dbServer: nodeLink(ctx, Number(s.db_server_nid), s.db_server),
+      platform: nodeLink(ctx, Number(s.platform_nid), s.platform),
+      // Servers are seen with "manage platforms" only: others get the name without a link that would answer 403.
+      dbServer: scope.allPlatforms ? nodeLink(ctx, Number(s.db_server_nid), s.db_server) : { text: s.db_server },
       client: nodeLink(ctx, s.client_nid === null ? null : Number(s.client_nid), s.client), hostmaster: Number(s.hostmaster) === 1,
     },
     login: byName.get('login-reset'),
