@@ -141,6 +141,12 @@ export const catalogue = define({
   ERR_ABORTED: (f) => `${f.what} was cancelled${f.reason ? `: ${f.reason}` : ''}.`,
   ERR_TIMEOUT: (f) => `${f.what} did not finish within ${f.seconds} s.`,
   ERR_PATH_INVALID: (f) => `Path "${f.path}" is not allowed: ${f.problem}.`,
+
+  // Versions (system.versions, vcs_deploy) and the checks they enable.
+  ERR_VERSION_INVALID: (f) => `The version "${f.version}" reported for ${f.subject} is not a semantic version of at most 64 characters (such as 1.2.0, or 1.2.0+3.gabc1234 from git). Fix the module that reports it (module.json or a system.versions implementation).`,
+  ERR_PLATFORM_OUTPUT_INVALID: (f) => `"${f.command}" of platform @${f.platform} printed no valid report: ${f.problem}. Run "aegir ${f.command} --format=json" in ${f.root} to see what is wrong.`,
+  ERR_BACKEND_REPORT_INVALID: (f) => `The back end's report of the ${f.task} task is invalid: ${f.problem}. Nothing of it was recorded; verify again once the back end is fixed.`,
+  ERR_TASK_FORCE_DENIED: (f) => `${f.who} may not force a ${f.task} task: only an account with "administer hosting" may. Queue it without force, or ask a hosting administrator.`,
 });
 
 /** Any code in the catalogue. */

@@ -13,6 +13,7 @@ import { sqlImport } from './commands/sql-import.js';
 import { status } from './commands/status.js';
 import { updatedb, updatedbStatus } from './commands/updatedb.js';
 import { systemRoutes } from './routes/admin.js';
+import { systemHooks } from './hooks.js';
 import type {} from '../user/hooks.js';
 
 const commands = [
@@ -22,6 +23,7 @@ const commands = [
 
 /** The system module: core commands and the site's basic configuration. */
 export default defineModule({
+  hooks: systemHooks,
   register(api) {
     api.on('cli.commands', (add) => { for (const c of commands) add(c); });
     api.on('http.routes', (add) => { for (const r of systemRoutes) add(r); });

@@ -2,10 +2,11 @@ import { defineCommand } from '../../../core/cli/command.js';
 import { table } from '../../../core/cli/output.js';
 import { disableModules, enableModules, uninstallModules } from '../../../core/modules/lifecycle.js';
 import type { Json } from '../../../core/config/config-store.js';
+import { resolveVersions } from '../versions.js';
 
 const modulesArg = [{ name: 'modules', description: 'Machine names of modules', required: true, variadic: true }] as const;
 
-/** `aegir pm-list`: every module visible to the site with its status, version and origin. */
+/** `aegir pm-list`: every module visible to the site with its status, version (and where the version came from) and origin. */
 export const pmList = defineCommand({
   name: 'pm-list',
   aliases: ['pml'],
@@ -19,19 +20,20 @@ export const pmList = defineCommand({
     const site = ctx.site!;
     const catalog = await site.catalog();
     const states = await site.modulesState.all();
-    const rows: { name: string; package: string; type: string; status: string; version: string; origin: string; path: string }[] = [];
-    for (const m of [...catalog.values()].sort((a, b) => a.manifest.package.localeCompare(b.manifest.package) || a.manifest.name.localeCompare(b.manifest.name))) {
-      const status = states.get(m.manifest.name)?.status ?? 'not-installed';
-      if (ctx.options.status && status !== ctx.options.status) continue;
-      if (ctx.options.type && m.manifest.type !== ctx.options.type) continue;
-      rows.push({
-        name: m.manifest.name, package: m.manifest.package, type: m.manifest.type, status,
-        version: m.manifest.version ?? 'unknown', origin: m.origin, path: m.dir,
-      });
-    }
+    const listed = [...catalog.values()].sort((a, b) => a.manifest.package.localeCompare(b.manifest.package) || a.manifest.name.localeCompare(b.manifest.name))
+      .filter((m) => (!ctx.options.status || (states.get(m.manifest.name)?.status ?? 'not-installed') === ctx.options.status) && (!ctx.options.type || m.manifest.type === ctx.options.type));
+    // Versions as platform-info reports them (vcs_deploy: from git where module.json says nothing exact).
+    const versions = await resolveVersions(ctx, listed);
+    const rows = listed.map((m) => {
+      const v = versions.get(m.manifest.name)!;
+      return {
+        name: m.manifest.name, package: m.manifest.package, type: m.manifest.type, status: states.get(m.manifest.name)?.status ?? 'not-installed',
+        version: v.version ?? 'unknown', versionOrigin: v.versionOrigin, origin: m.origin, path: m.dir,
+      };
+    });
     return {
       data: rows as unknown as Json,
-      text: table(['package', 'name', 'type', 'status', 'version', 'origin'], rows.map((r) => [r.package, r.name, r.type, r.status, r.version, r.origin])),
+      text: table(['package', 'name', 'type', 'status', 'version', 'from', 'origin'], rows.map((r) => [r.package, r.name, r.type, r.status, r.version, r.versionOrigin ?? '', r.origin])),
     };
   },
 });
