@@ -128,6 +128,14 @@ export const catalogue = define({
   ERR_OBJECT_IN_USE: (f) => `The ${f.what} cannot be deleted: ${f.problem}.`,
   ERR_DISPATCHER_RUNNING: (f) => `Another dispatcher already works on this site's queue (${f.holder}); on SQLite only one may run. Stop it first, or move the hostmaster to MySQL/MariaDB for several.`,
 
+  // Hostmaster install and first run.
+  ERR_HOSTMASTER_INSTALLED: (f) => `A hostmaster is installed already (${f.url}, codebase ${f.root}); a second install is refused. Open it, or remove it first.`,
+  ERR_HOSTMASTER_ANSWERS_INVALID: (f) => `The hostmaster cannot be installed with these answers: ${f.problems}. Nothing was changed.`,
+  ERR_HOSTMASTER_INSTALL_FAILED: (f) => `The hostmaster install failed while it tried to ${f.step}: ${f.cause}. What it had made was taken back; fix the cause and install again.`,
+  ERR_HOSTMASTER_TASK_FAILED: (f) => `The ${f.task} task of the install failed. Its last lines: ${f.log}`,
+  ERR_HOSTMASTER_MARKER_INVALID: (f) => `The hostmaster marker ${f.path} is damaged: ${f.problem}. Restore it, or remove it if no hostmaster is installed.`,
+  ERR_SETUP_TOKEN_INVALID: (f) => `The setup token was refused: ${f.problem}. Use the token the console printed when the wizard started (restart it for a new one).`,
+
   // Command line.
   ERR_COMMAND_UNKNOWN: (f) => `Unknown command "${f.command}".${f.suggestion ? ` Did you mean "${f.suggestion}"?` : ''} Run "aegir help" for the list.`,
   ERR_COMMAND_DUPLICATE: (f) => `Command "${f.command}" is declared by both ${f.first} and ${f.second}.`,

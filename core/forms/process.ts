@@ -2,6 +2,11 @@ import { gridDefault, readGrid } from './grid.js';
 import type { FieldDefinition, FieldDefinitions, FormValues } from './types.js';
 
 const EMAIL = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** Whether a text is one e-mail address as the email field accepts it. */
+export function isEmail(text: string): boolean {
+  return text.length <= 254 && EMAIL.test(text);
+}
 const CONTROL = /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 /** Longest text a text field takes when it does not say. */
 export const DEFAULT_TEXT_MAX = 255;
@@ -83,7 +88,7 @@ function readField(f: Exclude<FieldDefinition, { type: 'hidden' | 'markup' | 'gr
       if (text.length > (f.maxLength ?? DEFAULT_TEXTAREA_MAX)) return { value: text, error: `${label} can be at most ${f.maxLength ?? DEFAULT_TEXTAREA_MAX} characters.` };
       return { value: text.replace(/\r\n/g, '\n') };
     case 'email':
-      if (text.length > 254 || !EMAIL.test(text)) return { value: text, error: `${label} is not a valid e-mail address.` };
+      if (!isEmail(text)) return { value: text, error: `${label} is not a valid e-mail address.` };
       return { value: text };
     case 'password':
       if (text.length > 1024) return { value: '', error: `${label} is too long.` };

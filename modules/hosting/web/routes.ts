@@ -1,4 +1,4 @@
-import type { RequestContext, RouteDefinition } from '../../../core/http/types.js';
+import { redirect, type RequestContext, type RouteDefinition } from '../../../core/http/types.js';
 import { ACCESS_HOSTING, ADMINISTER_HOSTING, MANAGE_PLATFORMS } from '../access/scope.js';
 import { backupDownloadRoute } from './backup-download.js';
 import { dashboard } from './dashboard.js';
@@ -23,6 +23,11 @@ function listRoute<R>(name: string, def: ListDefinition<R>, weight: number, acce
 /** Every page of the hosting admin: the dashboard with its lists as tabs, task forms and actions, event streams, backup downloads, client access. */
 export const hostingRoutes: readonly RouteDefinition[] = [
   { name: 'hosting.dashboard', path: '/hosting', title: 'Hosting', tabTitle: 'Dashboard', theme: 'admin', access: { check: hostingUser }, menu: { menu: 'admin', title: 'Hosting', weight: -20 }, handler: dashboard },
+  {
+    // The hostmaster's front page: the dashboard; a visitor who is not logged in is sent to the login form (not a 403), and to the dashboard after it.
+    name: 'hosting.front', path: '/hosting/front', title: 'Hosting', theme: 'admin', access: { check: (ctx) => ctx.account.anonymous || hostingUser(ctx) },
+    handler: (ctx) => (ctx.account.anonymous ? redirect(`/user/login?destination=${encodeURIComponent('/hosting')}`) : dashboard(ctx)),
+  },
   listRoute('sites', sitesList, 1),
   listRoute('platforms', platformsList, 2),
   listRoute('servers', serversList, 3, can(MANAGE_PLATFORMS, ADMINISTER_HOSTING)),

@@ -26,7 +26,8 @@ export async function checkServed(ctx: SiteTaskContext, status: number): Promise
   for (;;) {
     try {
       const r = await getWithHost(target, port, ctx.site.name);
-      if (r.status === status) return;
+      // A site that answers with a redirect (a front page that sends visitors to its login form) is served too.
+      if (r.status === status || (status === 200 && r.status >= 200 && r.status < 400)) return;
       last = `status ${r.status}`;
     } catch (e) {
       last = (e as Error).message;
