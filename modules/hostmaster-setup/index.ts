@@ -1,5 +1,6 @@
 import { defineModule } from '../../core/modules/definition.js';
 import { hostmasterInstall } from './commands/install.js';
+import { hostmasterStart } from './commands/start.js';
 
 /**
  * The hostmaster's installer and starter, for the command line with or
@@ -10,6 +11,6 @@ import { hostmasterInstall } from './commands/install.js';
  */
 export default defineModule({
   register(api) {
-    api.on('cli.commands', (add) => { add(hostmasterInstall); });
+    api.on('cli.commands', (add) => { add(hostmasterInstall); add(hostmasterStart); });
   },
 });

@@ -28,6 +28,16 @@ export interface Installed {
   readonly elapsedMs: number;
 }
 
+/** What the wizard needs from an install besides the answers. */
+export interface InstallOptions {
+  /** The port the caller itself listens on and hands over (not "in use" for the check). */
+  readonly ownPort?: number;
+  /** Runs right before the web server is started. */
+  readonly beforeWebServer?: () => Promise<void>;
+  /** Told the administrator's one-time login link as soon as it exists (before the web server starts). */
+  readonly onLoginLink?: (url: string) => void;
+}
+
 /** The address of the hostmaster for these answers. */
 export function hostmasterUrl(a: HostmasterAnswers): string {
   return `http://${a.uri}${a.httpPort === 80 ? '' : `:${a.httpPort}`}`;
@@ -44,10 +54,9 @@ export function hostmasterUrl(a: HostmasterAnswers): string {
  * ERR_HOSTMASTER_INSTALLED. When a step fails, everything made so far is
  * taken back (the site, the contexts, the processes started) and
  * ERR_HOSTMASTER_INSTALL_FAILED names the step and its cause.
- * `beforeWebServer` runs right before the web server is started (the
- * wizard hands its port over then).
+ * The wizard hands its port over in `beforeWebServer`.
  */
-export async function installHostmaster(codebase: Codebase, answers: HostmasterAnswers, logger: Logger, progress: InstallProgress, opts: { ownPort?: number; beforeWebServer?: () => Promise<void> } = {}): Promise<Installed> {
+export async function installHostmaster(codebase: Codebase, answers: HostmasterAnswers, logger: Logger, progress: InstallProgress, opts: InstallOptions = {}): Promise<Installed> {
   const started = Date.now();
   const marker = readMarker(answers.home);
   if (marker && existsSync(join(marker.root, 'sites', marker.uri, 'settings.json'))) throw new AegirError('ERR_HOSTMASTER_INSTALLED', { url: marker.url, root: marker.root });
@@ -71,13 +80,14 @@ export async function installHostmaster(codebase: Codebase, answers: HostmasterA
     undo.push('back-end leftovers', () => leftovers.takeBack());
     step = 'make this machine\'s server and this codebase\'s platform';
     const objects = await makeObjects(site, codebase, answers, progress);
-    step = 'verify the server, the platform and the hostmaster site';
-    await opts.beforeWebServer?.();
-    await runQueue(site, codebase, answers, progress, objects);
     step = 'make the administrator\'s login link';
     const user = await loadUserByName(site, answers.accountName);
     if (!user) throw new Error(`the account ${answers.accountName} is missing`);
     const loginUrl = `${hostmasterUrl(answers)}${await oneTimeLoginPath(site, user)}`;
+    opts.onLoginLink?.(loginUrl);
+    step = 'verify the server, the platform and the hostmaster site';
+    await opts.beforeWebServer?.();
+    await runQueue(site, codebase, answers, progress, objects);
     writeMarker(answers.home, { root: codebase.root, uri: answers.uri, url: hostmasterUrl(answers), installedAt: Date.now() });
     await site.close();
     return { url: hostmasterUrl(answers), loginUrl, elapsedMs: Date.now() - started };
