@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { AegirError } from '../../../core/errors/aegir-error.js';
+import { AegirError, describe, isAegirError } from '../../../core/errors/aegir-error.js';
+import { readModuleReports, type ModuleReport } from '../../system/module-report.js';
 import { defineTask } from '../runner/definition.js';
 import type { WeightedStep } from '../runner/step.js';
 import type { SiteDatabase, Upstream } from '../service/types.js';
@@ -33,6 +34,36 @@ export async function dropStoredDatabase(ctx: SiteTaskContext, t: SiteTaskContex
   }
   return ctx.secrets.delete(key) || dropped;
 }
+
+/**
+ * The site's enabled modules and profile with their versions, as the
+ * platform's own `pm-list` reports them (vcs_deploy's versions where the
+ * platform has it), for the front end to record; a verify and an install
+ * report them in their result. A listing that fails, or prints no valid
+ * report (ERR_PLATFORM_OUTPUT_INVALID), is a warning and no list: the site
+ * itself is fine, and the front end keeps what it knew.
+ */
+export async function siteModules(ctx: SiteTaskContext): Promise<ModuleReport[] | undefined> {
+  const command = 'pm-list';
+  try {
+    const { stdout } = await platformAegir(ctx, [`--uri=${ctx.site.name}`, command, '--status=enabled', '--format=json', '-q'], { timeoutMs: 2 * 60_000 });
+    let raw: unknown;
+    try { raw = JSON.parse(stdout); } catch { raw = undefined; }
+    const read = raw === undefined ? { problem: 'its output is not JSON' } : readModuleReports(raw);
+    if ('problem' in read) throw new AegirError('ERR_PLATFORM_OUTPUT_INVALID', { command, platform: ctx.platform.name, problem: read.problem, root: ctx.platform.root });
+    return read.modules;
+  } catch (e) {
+    ctx.logger.warning(`The site's modules were not listed, so the front end keeps what it knew of them: ${isAegirError(e) ? `[${e.code}] ` : ''}${describe(e)}`);
+    return undefined;
+  }
+}
+
+/** The step that lists the site's modules for the task's result (it changes nothing). */
+export const modulesStep = {
+  name: 'modules',
+  title: 'List the site\'s enabled modules with their versions',
+  async run(ctx: SiteTaskContext) { ctx.state.set('modules', await siteModules(ctx)); },
+};
 
 /** The steps of provision-install, before other modules' contributions are placed among them. */
 export const installSteps: readonly WeightedStep<SiteTaskContext>[] = [
@@ -136,6 +167,7 @@ export const installSteps: readonly WeightedStep<SiteTaskContext>[] = [
       },
     },
   },
+  { weight: 80, step: modulesStep },
 ];
 
 /** provision-install. */
@@ -151,6 +183,7 @@ export const installTask = defineTask({
   refusals: ['ERR_PROFILE_MISSING', 'ERR_SITE_DIR_EXISTS', 'ERR_CONTEXT_INVALID'],
   result(ctx, elapsedMs) {
     ctx.logger.success(`Installed ${ctx.site.name} on @${ctx.platform.name} in ${(elapsedMs / 1000).toFixed(1)} s.`);
-    return { data: { site: ctx.site.name, platform: ctx.platform.name, elapsedMs } };
+    const modules = ctx.state.get('modules') as ModuleReport[] | undefined;
+    return { data: { site: ctx.site.name, platform: ctx.platform.name, elapsedMs, ...(modules ? { modules: modules as never } : {}) } };
   },
 });

@@ -5,14 +5,16 @@ import { parseSettings } from '../../../core/settings/settings.js';
 import { writeAlias } from './alias.js';
 import { checkServed } from './checks.js';
 import { isServed, serveSite } from './site-delete.js';
-import { siteDbSecret } from './site-install.js';
+import type { ModuleReport } from '../../system/module-report.js';
+import { modulesStep, siteDbSecret } from './site-install.js';
 import { service, siteClaims, siteDirOf, type SiteTaskContext } from './site-context.js';
 
 /**
  * The steps of a site's provision-verify: the site must be installed on
  * its platform; its app process running, its virtual host and alias
  * written again from its context, and the answer checked (the site, or
- * the disabled page). A verify that fails takes back the virtual host it
+ * the disabled page); then its enabled modules listed with their versions
+ * for the front end (siteModules). A verify that fails takes back the virtual host it
  * wrote where there was none. Run as a task, so that it waits for no other
  * task on the site and first undoes one that was interrupted.
  */
@@ -80,6 +82,7 @@ export const verifySteps: readonly WeightedStep<SiteTaskContext>[] = [
     weight: 20,
     step: { name: 'served', title: 'Check that the site answers', run: (ctx) => checkServed(ctx, ctx.site.enabled ? 200 : 503) },
   },
+  { weight: 25, step: modulesStep },
 ];
 
 /** provision-verify of a site. */
@@ -87,12 +90,13 @@ export const siteVerifyTask = defineTask({
   name: 'verify',
   on: 'site',
   command: 'provision-verify',
-  description: 'A site: check it is installed, write its virtual host and alias again, check it is served.',
+  description: 'A site: check it is installed, write its virtual host and alias again, check it is served, list its enabled modules with their versions.',
   steps: verifySteps,
   claims: siteClaims,
   refusals: ['ERR_SITE_NOT_INSTALLED'],
   result(ctx) {
     ctx.logger.success(`@${ctx.site.name} verified.`);
-    return { data: { site: ctx.site.name, served: 'yes' } };
+    const modules = ctx.state.get('modules') as ModuleReport[] | undefined;
+    return { data: { site: ctx.site.name, served: 'yes', ...(modules ? { modules: modules as never } : {}) } };
   },
 });
