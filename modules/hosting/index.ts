@@ -25,7 +25,7 @@ import { dispatchWhileServing } from './queue/in-serve.js';
 import { queueSchema } from './queue/schema.js';
 import { builtinTaskTypes, taskPermissions } from './tasks/builtin.js';
 import { recordImport } from './tasks/import.js';
-import { recordFailure, recordSuccess } from './tasks/reactions.js';
+import { recordFailure, recordSiteModules, recordSuccess } from './tasks/reactions.js';
 
 const permissions = [...hostingPermissions, ...taskPermissions];
 
@@ -57,6 +57,7 @@ export default defineModule({
     api.on('hosting.queues', (add) => { for (const q of builtinQueues) add(q); });
     api.on('hosting.task_succeeded', recordSuccess);
     api.on('hosting.task_succeeded', recordImport);
+    api.on('hosting.task_succeeded', recordSiteModules);
     api.on('hosting.task_failed', recordFailure);
     api.on('site.serving', dispatchWhileServing);
     api.on('http.routes', (add) => { for (const r of hostingRoutes) add(r); });

@@ -1,4 +1,6 @@
-import { recordPackages, type PlatformReport } from '../objects/package-node.js';
+import { AegirError } from '../../../core/errors/aegir-error.js';
+import { readModuleReports } from '../../system/module-report.js';
+import { readPlatformReport, recordPackages, recordSitePackages } from '../objects/package-node.js';
 import type { TaskEndEvent } from '../hooks.js';
 
 /**
@@ -18,9 +20,15 @@ export async function recordSuccess(e: TaskEndEvent): Promise<void> {
   if (object.kind === 'server' && task.taskType === 'verify') await db('hosting_server').where({ nid: object.nid }).update({ status: 'verified', verified: now });
   if (object.kind === 'platform') {
     if (task.taskType === 'verify') {
+      // The back end's report is input: checked whole before any of it is written.
+      const read = readPlatformReport(out);
+      if ('problem' in read) throw new AegirError('ERR_BACKEND_REPORT_INVALID', { task: `${task.taskType} of ${object.title}`, problem: read.problem });
+      const { report } = read;
       await db.transaction(async (trx) => {
-        await trx('hosting_platform').where({ nid: object.nid }).update({ status: 'verified', verified: now, core: typeof out.core === 'string' ? out.core : null });
-        await recordPackages(trx, object.nid, out as PlatformReport, task.uid);
+        await trx('hosting_platform').where({ nid: object.nid }).update({
+          status: 'verified', verified: now, core: report.core ?? null, version: report.version ?? null, version_origin: report.versionOrigin ?? null,
+        });
+        await recordPackages(trx, object.nid, report, task.uid);
       });
     }
     if (task.taskType === 'delete') {
@@ -38,7 +46,26 @@ export async function recordSuccess(e: TaskEndEvent): Promise<void> {
       await db('hosting_backup').insert({ site_nid: object.nid, file: out.file, bytes: Number(out.bytes ?? 0), description: String(task.args.description ?? '').slice(0, 255), created: now, task_nid: task.nid });
     }
     if (task.taskType === 'backup-delete' && typeof out.removed === 'string') await db('hosting_backup').where({ site_nid: object.nid, file: out.removed }).delete();
+    if (task.taskType === 'delete') await db('hosting_site_package').where({ site_nid: object.nid }).delete();
   }
+}
+
+/**
+ * The modules and profile a site has enabled, with their versions, as its
+ * verify or install listed them (what a migrate compares with its target);
+ * a report without them (the back end could not list them, and said so in
+ * the log) keeps what was known. A list that is not valid is refused whole
+ * (ERR_BACKEND_REPORT_INVALID, in the task's log). Its own reaction, after
+ * the site's status is recorded, so that a bad list costs nothing else.
+ */
+export async function recordSiteModules(e: TaskEndEvent): Promise<void> {
+  const { task, object } = e;
+  if (object.kind !== 'site' || (task.taskType !== 'verify' && task.taskType !== 'install')) return;
+  const out = (e.output ?? {}) as Record<string, unknown>;
+  if (out.modules === undefined) return;
+  const read = readModuleReports(out.modules);
+  if ('problem' in read) throw new AegirError('ERR_BACKEND_REPORT_INVALID', { task: `${task.taskType} of ${object.title}`, problem: `modules: ${read.problem}` });
+  await e.site.db.transaction((trx) => recordSitePackages(trx, object.nid, read.modules, task.uid));
 }
 
 /** What the hosting module records when a task failed: the first install or verify of an object that never worked is marked failed. */

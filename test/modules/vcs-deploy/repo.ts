@@ -57,6 +57,8 @@ export function codebaseRepo(extra: Readonly<Record<string, string | undefined>>
     r.write(`modules/${name}/module.json`, manifest(name, version));
     r.write(`modules/${name}/index.ts`, 'export default {};\n');
   }
+  // As in this repository: module entries are ES modules.
+  r.write('package.json', '{ "private": true, "type": "module" }\n');
   r.write('sites/.gitkeep', '');
   r.write('.gitignore', '/sites/*/\n');
   r.commit('codebase');

@@ -11,8 +11,14 @@ import { nodeLink, objectTasks } from './common.js';
 /** Rows of the lists on a platform's or server's page. */
 const SHOWN = 100;
 
+/** Where a version came from, as pages say it: git (vcs_deploy), module.json, or another module's own word. */
+export function versionFrom(origin: unknown): string {
+  return origin === 'vcs' ? 'git' : origin === 'manifest' ? 'module.json' : typeof origin === 'string' ? origin : '';
+}
+
 /**
- * A platform's page: its server, path, git source, core version, state;
+ * A platform's page: its server, path, git source, core version, its own
+ * version (and where it came from), state;
  * its task buttons; the sites on it that the account sees; its modules and
  * profiles with their versions; its newest tasks.
  */
@@ -26,16 +32,19 @@ export async function platformPage(ctx: RequestContext, node: Node): Promise<Ren
   const sites = (await whereSiteInScope(db('hosting_site as s'), scope, 's.client_nid').where('s.platform_nid', node.nid).whereNot('s.status', 'deleted')
     .orderBy('s.domain').limit(SHOWN).select('s.nid', 's.domain', 's.status', 's.profile')) as { nid: number; domain: string; status: string; profile: string }[];
   const packages = (await db('hosting_package_instance as i').join('hosting_package as k', 'k.nid', 'i.package_nid').where('i.platform_nid', node.nid)
-    .orderBy([{ column: 'k.type', order: 'desc' }, { column: 'k.name' }]).select('k.nid', 'k.name', 'k.type', 'k.title', 'i.version', 'i.origin')) as { nid: number; name: string; type: string; title: string | null; version: string | null; origin: string | null }[];
+    .orderBy([{ column: 'k.type', order: 'desc' }, { column: 'k.name' }]).select('k.nid', 'k.name', 'k.type', 'k.title', 'i.version', 'i.version_origin', 'i.origin')) as { nid: number; name: string; type: string; title: string | null; version: string | null; version_origin: string | null; origin: string | null }[];
   return template('hosting/platform', {
     platform: {
       status: Number(p.locked) === 1 ? 'locked' : String(p.status), badge: badgeOf(Number(p.locked) === 1 ? 'locked' : String(p.status)),
       server: nodeLink(ctx, Number(p.server_nid), String(p.server)), root: String(p.root), git: p.git_url ? `${String(p.git_url)} @ ${String(p.git_ref ?? '')}` : '',
-      core: p.core ? String(p.core) : '', verified: Number(p.verified) ? formatDate(Number(p.verified)) : 'never', hostmaster: Number(p.hostmaster) === 1,
+      core: p.core ? String(p.core) : '', version: p.version ? String(p.version) : '', versionFrom: p.version ? versionFrom(p.version_origin) : '', verified: Number(p.verified) ? formatDate(Number(p.verified)) : 'never', hostmaster: Number(p.hostmaster) === 1,
     },
     buttons: taskButtons(ctx, object),
     sites: { headers: [{ label: 'Domain' }, { label: 'Status' }, { label: 'Profile' }], rows: sites.map((s) => [{ text: s.domain, href: ctx.url('node.view', { nid: Number(s.nid) }) }, badge(s.status), s.profile]) },
-    packages: { headers: [{ label: 'Name' }, { label: 'Type' }, { label: 'Version' }, { label: 'From' }], rows: packages.map((k) => [{ text: k.title ? `${k.title} (${k.name})` : k.name, href: ctx.url('node.view', { nid: Number(k.nid) }) }, k.type, k.version ?? 'unknown', k.origin ?? '']) },
+    packages: {
+      headers: [{ label: 'Name' }, { label: 'Type' }, { label: 'Version' }, { label: 'Version from' }, { label: 'Found in' }],
+      rows: packages.map((k) => [{ text: k.title ? `${k.title} (${k.name})` : k.name, href: ctx.url('node.view', { nid: Number(k.nid) }) }, k.type, k.version ?? 'unknown', k.version ? versionFrom(k.version_origin) : '', k.origin ?? '']),
+    },
     tasks: await objectTasks(ctx, node.nid),
   });
 }
@@ -62,16 +71,19 @@ export async function serverPage(ctx: RequestContext, node: Node): Promise<Rende
   });
 }
 
-/** A package's page: each platform it is on, with its version there. */
+/** A package's page: each platform it is on, with its version there and where that version came from. */
 export async function packagePage(ctx: RequestContext, node: Node): Promise<Renderable> {
   const db = ctx.site.db;
   const k = (await db('hosting_package').where({ nid: node.nid }).first()) as { name: string; type: string; title: string | null } | undefined;
   const scope = await scopeOf(ctx.site, ctx.account);
   const rows = (await db('hosting_package_instance as i').join('node as n', 'n.nid', 'i.platform_nid').where('i.package_nid', node.nid).orderBy('n.title')
-    .select('i.platform_nid', 'n.title', 'i.version', 'i.origin')) as { platform_nid: number; title: string; version: string | null; origin: string | null }[];
+    .select('i.platform_nid', 'n.title', 'i.version', 'i.version_origin', 'i.origin')) as { platform_nid: number; title: string; version: string | null; version_origin: string | null; origin: string | null }[];
   const seen = rows.filter((r) => seesPlatform(scope, Number(r.platform_nid)));
   return template('hosting/package', {
     pkg: k ? { name: k.name, type: k.type, title: k.title ?? '' } : undefined,
-    instances: { headers: [{ label: 'Platform' }, { label: 'Version' }, { label: 'From' }], rows: seen.map((r) => [{ text: r.title, href: ctx.url('node.view', { nid: Number(r.platform_nid) }) }, r.version ?? 'unknown', r.origin ?? '']) },
+    instances: {
+      headers: [{ label: 'Platform' }, { label: 'Version' }, { label: 'Version from' }, { label: 'Found in' }],
+      rows: seen.map((r) => [{ text: r.title, href: ctx.url('node.view', { nid: Number(r.platform_nid) }) }, r.version ?? 'unknown', r.version ? versionFrom(r.version_origin) : '', r.origin ?? '']),
+    },
   });
 }
