@@ -22,9 +22,10 @@ interface Member {
 /**
  * `system.versions` of vcs_deploy: for the subjects module.json leaves
  * open, the version git describes (see vcsVersion for the format), asked
- * once per work tree. A module counts only where git tracks its
- * module.json (a module copied untracked into a platform's tree is not
- * the platform's version); the platform is its tree's version. No git, no
+ * once per work tree. A module inside a larger tree counts only where git
+ * tracks its module.json (a module copied untracked into a platform's
+ * tree is not the platform's version); a module at the top of its own
+ * tree, and the platform, are their tree's version. No git, no
  * work tree, no version tag, a git that fails or times out: the subject
  * stays as module.json says (said at debug level, never an error).
  */
@@ -43,7 +44,8 @@ export async function vcsVersions(e: VersionsEvent): Promise<void> {
   const worker = async (): Promise<void> => {
     for (let next = queue.shift(); next && !gitMissing; next = queue.shift()) {
       const [top, members] = next;
-      const manifests = members.flatMap((m) => (m.manifest ? [m.manifest] : []));
+      // A module at the top of a tree of its own (a contrib module cloned with its .git) is that tree: no ls-files for it.
+      const manifests = members.flatMap((m) => (m.manifest !== undefined && m.manifest !== 'module.json' ? [m.manifest] : []));
       const [described, listed] = await Promise.all([
         runGit(describeArgs(top)),
         manifests.length ? runGit(['-C', top, '--literal-pathspecs', 'ls-files', '-z', '--', ...manifests]) : Promise.resolve(undefined),
@@ -60,7 +62,7 @@ export async function vcsVersions(e: VersionsEvent): Promise<void> {
       }
       const tracked = new Set(listed?.ok ? listed.stdout.split('\0').filter(Boolean) : []);
       for (const m of members) {
-        if (m.manifest !== undefined && !tracked.has(m.manifest)) continue;
+        if (m.manifest !== undefined && m.manifest !== 'module.json' && !tracked.has(m.manifest)) continue;
         m.subject.version = version;
         m.subject.versionOrigin = 'vcs';
       }
