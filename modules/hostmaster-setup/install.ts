@@ -10,6 +10,7 @@ import { UndoStack } from '../../core/util/undo.js';
 import { loadUserByName } from '../user/accounts.js';
 import { oneTimeLoginPath } from '../user/one-time.js';
 import { checkAnswers, type HostmasterAnswers } from './answers.js';
+import { folderProblem } from './detect.js';
 import { backendLeftovers } from './leftovers.js';
 import { readMarker, writeMarker } from './marker.js';
 import { makeObjects, runQueue } from './objects.js';
@@ -58,7 +59,8 @@ export function hostmasterUrl(a: HostmasterAnswers): string {
  */
 export async function installHostmaster(codebase: Codebase, answers: HostmasterAnswers, logger: Logger, progress: InstallProgress, opts: InstallOptions = {}): Promise<Installed> {
   const started = Date.now();
-  const marker = readMarker(answers.home);
+  // A home that is no folder is an answer to correct (checkAnswers names it), not a damaged marker.
+  const marker = folderProblem(answers.home) ? undefined : readMarker(answers.home);
   if (marker && existsSync(join(marker.root, 'sites', marker.uri, 'settings.json'))) throw new AegirError('ERR_HOSTMASTER_INSTALLED', { url: marker.url, root: marker.root });
   const problems = await checkAnswers(answers, codebase, opts.ownPort !== undefined ? { ownPort: opts.ownPort } : {});
   if (Object.keys(problems).length) {

@@ -28,7 +28,7 @@ function alive(pid: number): boolean {
  */
 export function backendLeftovers(home: string, extra: readonly string[] = []): { takeBack(): Promise<void> } {
   const roots = [...WATCHED.map((d) => join(home, d)), ...extra];
-  const before = new Set(roots.flatMap((r) => [r, ...listAll(r)]));
+  const before = new Set(roots.flatMap((r) => (existsSync(r) ? [r, ...listAll(r)] : [])));
   return {
     async takeBack() {
       const added = roots.flatMap((r) => [r, ...listAll(r)]).filter((p) => !before.has(p) && existsSync(p));

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../core/errors/aegir-error.js';
 import { writeFileAtomic } from '../../core/util/fs.js';
@@ -34,5 +35,6 @@ export function readMarker(home: string): HostmasterMarker | undefined {
 
 /** Record the installed hostmaster (mode 0600). */
 export function writeMarker(home: string, m: HostmasterMarker): void {
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   writeFileAtomic(markerPath(home), `${JSON.stringify(m, null, 2)}\n`, 0o600);
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AegirError } from '../../core/errors/aegir-error.js';
 import { writeFileAtomic } from '../../core/util/fs.js';
@@ -26,6 +26,7 @@ export function newSetupToken(home: string, now = Date.now()): { token: string; 
   const chars = [...bytes].map((b) => ALPHABET[b % ALPHABET.length]).join('');
   const token = chars.match(/.{4}/g)!.join('-');
   const expires = now + TOKEN_LIFE_MS;
+  mkdirSync(home, { recursive: true, mode: 0o700 });
   writeFileAtomic(tokenFile(home), `${JSON.stringify({ sha256: hash(token).toString('hex'), expires })}\n`, 0o600);
   return { token, expires };
 }

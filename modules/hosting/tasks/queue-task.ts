@@ -6,7 +6,8 @@ import type { Account } from '../../../core/http/types.js';
 import type { SiteContext } from '../../../core/site/context.js';
 import { saveNode } from '../../node/storage.js';
 import type { Node } from '../../node/types.js';
-import { ADMINISTER_HOSTING } from '../access/scope.js';
+import { MANAGE_PLATFORMS } from '../access/scope.js';
+import { mayRunTask } from '../access/task-access.js';
 import { mayView } from '../access/visible.js';
 import { loadObject, type HostingObject } from '../objects/object.js';
 import { ring } from '../queue/bell.js';
@@ -40,8 +41,8 @@ export async function checkRequest(site: SiteContext, r: QueueRequest): Promise<
   if (!object || !(await mayView(site, r.account, object.kind, object.nid))) throw new AegirError('ERR_OBJECT_UNKNOWN', { nid: r.object });
   const type = taskType(site.kernel, object.kind, r.type);
   if (!type) throw new AegirError('ERR_TASK_TYPE_UNKNOWN', { task: r.type, kind: object.kind, known: taskTypesOf(site.kernel, object.kind).map((t) => t.name).join(', ') });
-  if (!r.account.hasPermission(type.permission) && !r.account.hasPermission(ADMINISTER_HOSTING)) {
-    throw new AegirError('ERR_TASK_DENIED', { who: r.account.name, task: type.name, permission: type.permission });
+  if (!mayRunTask(r.account, type)) {
+    throw new AegirError('ERR_TASK_DENIED', { who: r.account.name, task: type.name, permission: type.on === 'site' ? type.permission : `${type.permission}" and "${MANAGE_PLATFORMS}` });
   }
   if (type.offered && !type.offered(object)) throw new AegirError('ERR_TASK_NOT_OFFERED', { task: type.name, kind: object.kind, object: object.title, status: object.status });
   if (type.dangerous && object.hostmaster) throw new AegirError('ERR_TASK_HOSTMASTER', { task: type.name, kind: object.kind, object: object.title });

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../../core/http/types.js';
-import { ADMINISTER_HOSTING } from '../access/scope.js';
+import { mayRunTask } from '../access/task-access.js';
 import type { HostingObject } from '../objects/object.js';
 import { taskTypesOf } from '../tasks/registry.js';
 import type { TaskType } from '../tasks/types.js';
@@ -21,9 +21,9 @@ export function taskFormId(name: string): string {
   return `hosting_task_${name.replace(/[^a-z0-9]/g, '_')}`;
 }
 
-/** Whether the account may ask for this task type (its permission, or administer hosting). */
+/** Whether the account may ask for this task type (see access/task-access.ts). */
 export function mayRun(ctx: Pick<RequestContext, 'account'>, type: TaskType): boolean {
-  return ctx.account.hasPermission(type.permission) || ctx.account.hasPermission(ADMINISTER_HOSTING);
+  return mayRunTask(ctx.account, type);
 }
 
 /**

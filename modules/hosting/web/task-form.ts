@@ -23,7 +23,8 @@ function argsOf(values: Readonly<Record<string, unknown>>, type: TaskType): Reco
   const out: Record<string, string> = {};
   for (const k of Object.keys(type.args ?? {})) {
     const v = values[k];
-    if (v !== undefined && v !== null && v !== '') out[k] = String(v);
+    // An unticked checkbox is no argument (its text would read as set).
+    if (v !== undefined && v !== null && v !== '' && v !== false) out[k] = String(v);
   }
   return out;
 }

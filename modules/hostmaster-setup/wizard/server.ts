@@ -14,6 +14,8 @@ import { answersFrom } from './answers-form.js';
 import { answersPage, progressPage, tokenPage } from './pages.js';
 
 const COOKIE = 'aegir_setup';
+/** How long the wizard keeps its port, once the login link exists, for the browser to fetch it before the hostmaster takes over. */
+const HANDOVER_WAIT_MS = 10_000;
 
 /** What the wizard needs. */
 export interface WizardOptions {
@@ -55,6 +57,7 @@ export function runWizard(o: WizardOptions): Promise<Installed> {
   let problems: AnswerProblems = {};
   let steps: string[] = [];
   let loginUrl: string | undefined;
+  let linkFetched = false;
   let installing = false;
   let server: Server | undefined;
   let finish: (done: Installed) => void = () => undefined;
@@ -97,11 +100,17 @@ export function runWizard(o: WizardOptions): Promise<Installed> {
     installing = true;
     steps = [];
     loginUrl = undefined;
+    linkFetched = false;
     void installHostmaster(o.codebase, answers, o.logger, { step: (t) => { steps.push(t); o.logger.info(t); } }, {
       ownPort: o.port,
       onLoginLink: (url) => { loginUrl = url; },
-      // The hostmaster's web server takes this port over: stop listening first.
-      beforeWebServer: () => (answers.httpPort === o.port ? close() : Promise.resolve()),
+      // The hostmaster's web server takes this port over: stop listening first, once the browser has the login link (or after a while).
+      beforeWebServer: async () => {
+        if (answers.httpPort !== o.port) return;
+        const until = Date.now() + HANDOVER_WAIT_MS;
+        while (!linkFetched && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        await close();
+      },
     }).then((installed) => {
       dropSetupToken(o.defaults.home);
       void close().then(() => finish(installed));
@@ -116,6 +125,7 @@ export function runWizard(o: WizardOptions): Promise<Installed> {
 
   app.get('/setup/progress.json', (req, res) => {
     if (!hasSession(req)) return void res.status(403).json({ error: 'no session' });
+    if (loginUrl) linkFetched = true;
     res.json({ steps, login: loginUrl ?? null, installing, failed: problems[''] ?? null });
   });
 

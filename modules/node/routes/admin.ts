@@ -86,6 +86,8 @@ export const adminRoutes: RouteDefinition[] = [
       const names = await authorNames(ctx.site, nodes.map((n) => n.uid));
       const rows = [];
       for (const n of nodes) {
+        // A node a module's vote hides from this account (another client's site) is left out, as on /node.
+        if (!(await nodeAccess(ctx.site, 'view', { node: n }, ctx.account))) continue;
         const links = [];
         if (types.has(n.type) && (await nodeAccess(ctx.site, 'update', { node: n }, ctx.account))) links.push({ title: 'Edit', href: ctx.url('node.edit', { nid: n.nid }) });
         if (await nodeAccess(ctx.site, 'delete', { node: n }, ctx.account)) links.push({ title: 'Delete', href: ctx.url('node.delete', { nid: n.nid }) });

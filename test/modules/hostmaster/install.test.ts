@@ -1,0 +1,124 @@
+/**
+ * aegir hostmaster-install on the embedded defaults (SQLite, the built-in
+ * proxy), on a clean codebase and home: the hostmaster stands (its server,
+ * platform and site as nodes, verified through the queue, served), a
+ * second install is refused, and wrong answers change nothing.
+ */
+import { expect } from 'chai';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { bootSite } from '../../../core/site/site.js';
+import { queueTask } from '../../../modules/hosting/tasks/queue-task.js';
+import { CONSOLE_ACCOUNT } from '../../../modules/hosting/commands/common.js';
+import { getWithHost } from '../../../modules/provision/tasks/checks.js';
+import { json, show } from '../../cli/run-helper.js';
+import { expectCode } from '../../harness/expect.js';
+import { hostmasterBox, type HostmasterBox } from './env.js';
+
+describe('aegir hostmaster-install (embedded defaults)', function () {
+  this.timeout(240_000);
+  let box: HostmasterBox;
+  let installed: { url: string; login: string; elapsedMs: number };
+
+  before(async () => {
+    box = await hostmasterBox();
+    const r = await box.aegir(['hostmaster-install', `--http-port=${box.port}`, '--account-mail=ops@example.com', '--format=json']);
+    expect(r.code, show(r)).to.equal(0);
+    installed = json(r);
+  });
+  after(async () => { await box?.stop(); });
+
+  it('serves the hostmaster through its web server: the front page sends visitors to the login form, which answers', async () => {
+    expect(installed.url).to.equal(`http://localhost:${box.port}`);
+    const front = await getWithHost('127.0.0.1', box.port, `localhost:${box.port}`, '/');
+    expect(front.status).to.equal(303);
+    const login = await getWithHost('127.0.0.1', box.port, `localhost:${box.port}`, '/user/login');
+    expect(login.status).to.equal(200);
+    expect(login.body).to.contain('name="pass"');
+    // The one-time link is the hostmaster's own, on its address.
+    expect(installed.login).to.match(new RegExp(`^http://localhost:${box.port}/user/reset/1/\\d+/[A-Za-z0-9_-]+$`));
+    const link = await getWithHost('127.0.0.1', box.port, `localhost:${box.port}`, new URL(installed.login).pathname);
+    expect(link.status).to.equal(200);
+  });
+
+  it('made this machine\'s server, this codebase\'s platform and the hostmaster site as nodes, all verified through the queue and marked as its own', async () => {
+    const site = await bootSite(box.tc.codebase, 'localhost', box.tc.logger);
+    try {
+      const server = await site.db('hosting_server').first();
+      const platform = await site.db('hosting_platform').first();
+      const own = await site.db('hosting_site').where({ domain: 'localhost' }).first();
+      expect([server.context, server.status, Number(server.hostmaster)]).to.deep.equal(['server_master', 'verified', 1]);
+      expect([platform.context, platform.status, platform.root, Number(platform.hostmaster)]).to.deep.equal(['platform_hostmaster', 'verified', box.tc.root, 1]);
+      expect([own.status, Number(own.hostmaster)]).to.deep.equal(['installed', 1]);
+      const tasks = (await site.db('hosting_task').select('task_type', 'object_kind', 'status')) as { task_type: string; object_kind: string; status: string }[];
+      expect(tasks.every((t) => t.status === 'success'), JSON.stringify(tasks)).to.equal(true);
+      expect(tasks.map((t) => `${t.object_kind}/${t.task_type}`).sort()).to.deep.equal(['platform/import', 'platform/verify', 'server/verify', 'site/verify']);
+      // The hostmaster's own objects refuse dangerous tasks.
+      await expectCode(queueTask(site, { type: 'delete', object: Number(own.nid), account: CONSOLE_ACCOUNT }), 'ERR_TASK_HOSTMASTER');
+      expect(await site.config.get('system.front_page')).to.equal('/hosting/front');
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('refuses a second install (ERR_HOSTMASTER_INSTALLED), even at another address', async () => {
+    const r = await box.aegir(['hostmaster-install', '--domain=other.localhost', `--http-port=${box.port}`, '--backend']);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.contain('ERR_HOSTMASTER_INSTALLED');
+    expect(existsSync(join(box.tc.root, 'sites', 'other.localhost'))).to.equal(false);
+  });
+});
+
+describe('aegir hostmaster-install refuses wrong answers before it changes anything', function () {
+  this.timeout(240_000);
+  let box: HostmasterBox;
+  let busy: Server;
+  before(async () => {
+    box = await hostmasterBox();
+    busy = createServer();
+    await new Promise<void>((r) => busy.listen(box.port, '127.0.0.1', () => r()));
+  });
+  after(async () => {
+    await new Promise<void>((r) => busy.close(() => r()));
+    await box?.stop();
+  });
+
+  const nothingMade = (): void => {
+    expect(readdirSync(join(box.tc.root, 'sites')).sort()).to.deep.equal(['all']);
+    expect(existsSync(join(box.home, 'contexts')) ? readdirSync(join(box.home, 'contexts')) : []).to.deep.equal([]);
+    expect(existsSync(join(box.home, 'hostmaster.json'))).to.equal(false);
+    expect(box.pids()).to.deep.equal([]);
+  };
+
+  it('a port in use, a bad address, a bad mail: ERR_HOSTMASTER_ANSWERS_INVALID naming each, and nothing made', async () => {
+    const r = await box.aegir(['hostmaster-install', `--http-port=${box.port}`, '--domain=-bad-.test', '--account-mail=nope', '--backend']);
+    expect(r.code).to.equal(1);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { error: { code: string; message: string } };
+    expect(result.error.code).to.equal('ERR_HOSTMASTER_ANSWERS_INVALID');
+    for (const field of ['uri', 'http_port', 'account_mail']) expect(result.error.message).to.contain(`${field}:`);
+    expect(result.error.message).to.contain('in use');
+    nothingMade();
+  });
+
+  it('a home that cannot be written (a file where the folder should be)', async () => {
+    const file = join(box.tc.root, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const r = await box.aegir(['hostmaster-install', '--http-port=1', '--backend'], { env: { AEGIR_HOME: file } });
+    expect(r.code, show(r)).to.equal(1);
+    expect(r.stdout, show(r)).to.contain('ERR_HOSTMASTER_ANSWERS_INVALID');
+    expect(r.stdout).to.contain('home:');
+    nothingMade();
+  });
+
+  it('a web server that fails at its verify (a binary that does not run): ERR_HOSTMASTER_INSTALL_FAILED naming it, and everything made is taken back', async () => {
+    const confDir = join(box.home, 'nginx');
+    const r = await box.aegir(['hostmaster-install', '--http=nginx', `--http-port=${box.port + 1}`, `--http-settings=confDir=${confDir},binary=/bin/false`, '--backend']);
+    expect(r.code, show(r)).to.equal(1);
+    const error = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { error: { code: string; message: string } }).error;
+    expect(error.code).to.equal('ERR_HOSTMASTER_INSTALL_FAILED');
+    expect(error.message, error.message).to.contain('http (nginx)');
+    nothingMade();
+    expect(existsSync(confDir)).to.equal(false);
+  });
+});

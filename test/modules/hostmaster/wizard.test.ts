@@ -1,0 +1,139 @@
+/**
+ * The first run: `aegir hostmaster-start` on a codebase without a
+ * hostmaster serves the wizard behind a one-time setup token printed on
+ * its console; the wizard installs, hands its port over, and the same
+ * process then runs the hostmaster until SIGTERM, which ends everything.
+ */
+import { expect } from 'chai';
+import { existsSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { consumeSetupToken, newSetupToken, TOKEN_LIFE_MS } from '../../../modules/hostmaster-setup/token.js';
+import { expectCode } from '../../harness/expect.js';
+import { until } from '../hosting/env.js';
+import { hostmasterBox, type HostmasterBox } from './env.js';
+
+interface Reply { status: number; body: string; headers: Record<string, string | string[] | undefined> }
+
+function http(port: number, method: 'GET' | 'POST', path: string, opts: { cookie?: string; form?: Record<string, string> } = {}): Promise<Reply> {
+  const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, timeout: 10_000, headers: {
+      host: `localhost:${port}`, ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
+    } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end(body);
+  });
+}
+
+/** Start hostmaster-start on the box; resolves with the child and the token it printed. */
+async function startWizard(box: HostmasterBox): Promise<{ token: string; out: () => string; child: ReturnType<HostmasterBox['spawn']> }> {
+  const s = box.spawn(['hostmaster-start', `--port=${box.port}`]);
+  let text = '';
+  s.child.stdout!.on('data', (c: Buffer) => { text += c.toString(); });
+  s.child.stderr!.on('data', (c: Buffer) => { text += c.toString(); });
+  await until(() => /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/.test(text), 60_000);
+  await until(async () => (await http(box.port, 'GET', '/').catch(() => ({ status: 0 }))).status === 200, 30_000);
+  return { token: /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec(text)![0], out: () => text, child: s };
+}
+
+describe('setup tokens', () => {
+  let box: HostmasterBox;
+  before(async () => { box = await hostmasterBox(); });
+  after(async () => { await box.stop(); });
+
+  it('a token works once, and neither a wrong, an expired, a damaged nor a missing one is taken (ERR_SETUP_TOKEN_INVALID)', async () => {
+    const { token } = newSetupToken(box.home, 1000);
+    await expectCode(Promise.resolve().then(() => consumeSetupToken(box.home, 'AAAA-BBBB-CCCC-DDDD', 2000)), 'ERR_SETUP_TOKEN_INVALID');
+    await expectCode(Promise.resolve().then(() => consumeSetupToken(box.home, token, 1000 + TOKEN_LIFE_MS + 1)), 'ERR_SETUP_TOKEN_INVALID');
+    consumeSetupToken(box.home, token.toLowerCase().replace(/-/g, ' '), 2000);
+    await expectCode(Promise.resolve().then(() => consumeSetupToken(box.home, token, 3000)), 'ERR_SETUP_TOKEN_INVALID');
+    writeFileSync(join(box.home, 'setup-token.json'), '{"sha256": 1}');
+    await expectCode(Promise.resolve().then(() => consumeSetupToken(box.home, token, 3000)), 'ERR_SETUP_TOKEN_INVALID');
+  });
+});
+
+describe('aegir hostmaster-start: the first-run wizard, then the hostmaster', function () {
+  this.timeout(300_000);
+  let box: HostmasterBox;
+  before(async () => { box = await hostmasterBox(); });
+  after(async () => { await box?.stop(); });
+
+  it('brute-force: five wrong setup tokens in a minute, and even the right one is answered 429', async () => {
+    const w = await startWizard(box);
+    try {
+      for (let i = 0; i < 5; i++) expect((await http(box.port, 'POST', '/setup/token', { form: { token: `WRONG-${i}` } })).status).to.equal(403);
+      const r = await http(box.port, 'POST', '/setup/token', { form: { token: w.token } });
+      expect(r.status).to.equal(429);
+      expect(r.headers['set-cookie']).to.equal(undefined);
+    } finally {
+      w.child.child.kill('SIGTERM');
+      await w.child.done;
+    }
+  });
+
+  it('installs from the web with the token, hands its port to the hostmaster, serves it until SIGTERM, which ends every process', async () => {
+    const w = await startWizard(box);
+    // Without the token: only the token form, and no way to the install.
+    expect((await http(box.port, 'GET', '/')).body).to.contain('name="token"');
+    expect((await http(box.port, 'POST', '/setup/install', { form: { uri: 'localhost' } })).status).to.equal(403);
+    const wrong = await http(box.port, 'POST', '/setup/token', { form: { token: 'AAAA-BBBB-CCCC-DDDD' } });
+    expect(wrong.status).to.equal(403);
+    expect(wrong.body).to.contain('not the token the console printed');
+    const right = await http(box.port, 'POST', '/setup/token', { form: { token: w.token } });
+    expect(right.status).to.equal(303);
+    const cookie = String(right.headers['set-cookie']).split(';')[0]!;
+    // Used up: the same token again is refused.
+    expect((await http(box.port, 'POST', '/setup/token', { form: { token: w.token } })).status).to.equal(403);
+    const form = await http(box.port, 'GET', '/', { cookie });
+    const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    // csrf: the session alone is not enough.
+    expect((await http(box.port, 'POST', '/setup/install', { cookie, form: { uri: 'localhost' } })).status).to.equal(403);
+    const bad = await http(box.port, 'POST', '/setup/install', { cookie, form: { csrf, uri: 'no way', http: 'builtin', http_port: String(box.port), db: 'sqlite', account_name: 'admin', account_mail: 'x' } });
+    expect(bad.status).to.equal(422);
+    expect(bad.body).to.match(/id="uri"[^]*?form-item__error[^>]*>[^<]*not a host name/);
+    expect(bad.body).to.contain('Give an e-mail address.');
+    expect(existsSync(join(box.tc.root, 'sites', 'localhost'))).to.equal(false);
+    const go = await http(box.port, 'POST', '/setup/install', { cookie, form: { csrf, uri: 'localhost', http: 'builtin', http_port: String(box.port), db: 'sqlite', account_name: 'admin', account_mail: 'admin@example.com' } });
+    expect(go.status).to.equal(303);
+    // The login link is known before the handover; then the hostmaster itself answers on the port.
+    let login = '';
+    await until(async () => {
+      const p = await http(box.port, 'GET', '/setup/progress.json', { cookie }).catch(() => undefined);
+      if (p?.status === 200 && p.headers['x-aegir-setup'] === '1') login = (JSON.parse(p.body) as { login: string | null }).login ?? login;
+      return login !== '' && (p === undefined || p.headers['x-aegir-setup'] === undefined);
+    }, 120_000);
+    await until(async () => (await http(box.port, 'GET', '/user/login').catch(() => ({ status: 0 }))).status === 200, 120_000);
+    expect((await http(box.port, 'GET', '/user/login')).headers['x-aegir-setup']).to.equal(undefined);
+    expect((await http(box.port, 'GET', new URL(login).pathname)).status).to.equal(200);
+    await until(() => w.out().includes('The hostmaster runs at'), 60_000).catch((e: Error) => { throw new Error(`${e.message}; the process printed:\n${w.out()}`); });
+    expect(existsSync(join(box.home, 'setup-token.json'))).to.equal(false);
+    expect(box.pids().length).to.equal(2);
+    w.child.child.kill('SIGTERM');
+    const end = await w.child.done;
+    expect(end.code, w.out()).to.equal(0);
+    expect(box.pids()).to.deep.equal([]);
+  });
+
+  it('a second start serves the installed hostmaster at once (no wizard, no token)', async () => {
+    const s = box.spawn(['hostmaster-start', `--port=${box.port}`]);
+    let text = '';
+    s.child.stdout!.on('data', (c: Buffer) => { text += c.toString(); });
+    s.child.stderr!.on('data', (c: Buffer) => { text += c.toString(); });
+    try {
+      await until(() => text.includes('The hostmaster runs at'), 120_000);
+      expect(text).not.to.match(/setup token/);
+      expect((await http(box.port, 'GET', '/user/login')).status).to.equal(200);
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.done;
+    }
+    expect(box.pids()).to.deep.equal([]);
+  });
+});
