@@ -48,26 +48,8 @@ function leaks(role: Role, body: string): string[] {
   return HIDDEN_FROM[role].filter((s) => body.includes(s)).map((s) => `${role} was shown "${s}"`);
 }
 
-/**
- * KNOWN BUG, reported with this test and not fixed here (the fix belongs to
- * the task types' permissions or to queueTask, not to access/ or web/):
- * the platform task types verify and delete need "create verify task" and
- * "create delete task", the very permissions of the site verify and delete
- * that the Client role is given (their `roles` name client), and a client's
- * user sees the platforms their clients may use. So a Client queues a
- * platform's verify and its (dangerous) delete: the task forms answer 200
- * and queueTask queues them, where the platform task types name only
- * platform managers. These cells are asserted, with the behaviour the rules
- * want, in the pending tests "KNOWN BUG ..." below; once fixed, drop this
- * and un-skip them.
- */
-const knownBug = (role: Role, kind: ObjectKind, task: string): boolean =>
-  (role === 'clientA' || role === 'clientB') && kind === 'platform' && (task === 'verify' || task === 'delete');
-
 interface Row {
   readonly title: string;
-  /** Roles whose cell is a known bug, and what it is (asserted in a pending test instead). */
-  readonly bug?: { readonly roles: readonly Role[]; readonly what: string };
   readonly path: (ids: Ids) => string;
   readonly expect: Record<Role, number>;
   /** An event stream: only its status line and content type are read. */
@@ -92,7 +74,6 @@ const ROWS: readonly Row[] = [
   // Open to anyone who may edit some type of content (clients edit their sites' aliases), by the node module's design.
   {
     title: 'the node module\'s content overview /admin/content (anyone who may edit some content)', path: () => '/admin/content', expect: allow(HOSTING_USERS),
-    bug: { roles: ['manager', 'clientA', 'clientB'], what: 'it lists every node\'s title, whatever node access says: another client\'s sites, their tasks and clients (modules/node/routes/admin.ts does not filter by view access, as /node does)' },
   },
   { title: 'site A\'s page', path: (i) => `/node/${i.siteA}`, expect: allow(SEES_A) },
   { title: 'site B\'s page', path: (i) => `/node/${i.siteB}`, expect: allow(SEES_B) },
@@ -122,8 +103,8 @@ const ROWS: readonly Row[] = [
   { title: 'the migrate task form of site B', path: (i) => `/node/${i.siteB}/task/migrate`, expect: allow(HOSTING_ADMINS) },
   { title: 'a task form of no task type on site A (404 to those who see it)', path: (i) => `/node/${i.siteA}/task/nosuch`, expect: allow(SEES_A, {}, 404) },
   { title: 'the verify task form of the server', path: (i) => `/node/${i.server}/task/verify`, expect: allow(PLATFORM_PEOPLE) },
-  { title: 'the verify task form of the platform (a platform task: managers)', path: (i) => `/node/${i.platform}/task/verify`, expect: allow(PLATFORM_PEOPLE), bug: { roles: ROLES.filter((r) => knownBug(r, 'platform', 'verify')), what: 'clients get the form (see knownBug)' } },
-  { title: 'the delete task form of the platform (dangerous, managers)', path: (i) => `/node/${i.platform}/task/delete`, expect: allow(PLATFORM_PEOPLE), bug: { roles: ROLES.filter((r) => knownBug(r, 'platform', 'delete')), what: 'clients get the form (see knownBug)' } },
+  { title: 'the verify task form of the platform (a platform task: managers)', path: (i) => `/node/${i.platform}/task/verify`, expect: allow(PLATFORM_PEOPLE) },
+  { title: 'the delete task form of the platform (dangerous, managers)', path: (i) => `/node/${i.platform}/task/delete`, expect: allow(PLATFORM_PEOPLE) },
   { title: 'the import task form of the platform', path: (i) => `/node/${i.platform}/task/import`, expect: allow(PLATFORM_PEOPLE) },
   { title: 'the cancel form of site A\'s task', path: (i) => `/node/${i.taskA}/cancel`, expect: allow(SEES_A) },
   { title: 'the retry form of site A\'s task', path: (i) => `/node/${i.taskA}/retry`, expect: allow(SEES_A) },
@@ -174,15 +155,10 @@ describe('hosting access: every route and task type by role (sqlite)', function 
       return problems;
     };
     for (const row of ROWS) {
-      const roles = ROLES.filter((r) => !row.bug?.roles.includes(r));
+      const roles = ROLES;
       it(`GET ${row.title}: ${roles.map((r) => `${r} ${row.expect[r]}`).join(', ')}`, async () => {
         expect(await check(row, roles)).to.deep.equal([]);
       });
-      if (row.bug) {
-        it.skip(`KNOWN BUG (reported: ${row.bug.what}): GET ${row.title}: ${row.bug.roles.map((r) => `${r} ${row.expect[r]}`).join(', ')}, nothing of other clients`, async () => {
-          expect(await check(row, row.bug!.roles)).to.deep.equal([]);
-        });
-      }
     }
 
     /** A token of the verify task form that the role may get (from a site it sees), if any. */
@@ -355,20 +331,14 @@ describe('hosting access: every route and task type by role (sqlite)', function 
 
     for (const kind of ['server', 'platform', 'site'] as const) {
       it(`${kind} task types: queued, or refused with the code the rules give (ERR_OBJECT_UNKNOWN, ERR_TASK_DENIED, ERR_TASK_NOT_OFFERED), by every role in every state`, async () => {
-        const r = await runCases(kind, (role, t) => !knownBug(role, kind, t.name));
+        const r = await runCases(kind, () => true);
         expect(r.mismatches).to.deep.equal([]);
-        // Every task type of the registry was asked for by every role in every state of every object (but the known bug's cells), and both outcomes happened.
+        // Every task type of the registry was asked for by every role in every state of every object, and both outcomes happened.
         expect(r.cases + r.skipped).to.equal(r.total);
-        expect(r.skipped).to.equal(kind === 'platform' ? 2 * 2 * STATES.platform.length : 0);
+        expect(r.skipped).to.equal(0);
         expect([...r.seen]).to.include.members(kind === 'server' ? ['queued', 'ERR_OBJECT_UNKNOWN'] : ['queued', 'ERR_OBJECT_UNKNOWN', 'ERR_TASK_DENIED', 'ERR_TASK_NOT_OFFERED']);
       });
     }
-
-    it.skip('KNOWN BUG (reported): a client\'s user may not queue a platform\'s verify or delete (ERR_TASK_DENIED: those task types name platform managers only)', async () => {
-      const r = await runCases('platform', (role, t) => knownBug(role, 'platform', t.name));
-      expect(r.cases).to.be.greaterThan(0);
-      expect(r.mismatches).to.deep.equal([]);
-    });
 
     it('another client\'s backups, servers and domains are refused as arguments (ERR_TASK_ARGS_INVALID); names that are no task type are ERR_TASK_TYPE_UNKNOWN only to those who see the object', async () => {
       const ca = await w.account('clientA');
