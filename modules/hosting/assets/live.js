@@ -12,17 +12,26 @@
     return source;
   }
 
-  // The queue summary of the header (and the dashboard's counts).
+  // The queue summary of the header (and the dashboard's counts), followed
+  // only while the tab is visible: a browser opens few connections to one
+  // host, and hidden tabs holding streams would starve the visible one.
   var summary = document.querySelector('[data-queue-events]');
   if (summary) {
-    follow(summary.getAttribute('data-queue-events'), {
+    var queueSource = null;
+    var counts = {
       counts: function (c) {
         document.querySelectorAll('[data-queue]').forEach(function (el) {
           var k = el.getAttribute('data-queue');
           if (k in c) el.textContent = String(c[k]);
         });
       },
-    });
+    };
+    var sync = function () {
+      if (document.visibilityState === 'visible' && !queueSource) queueSource = follow(summary.getAttribute('data-queue-events'), counts);
+      if (document.visibilityState !== 'visible' && queueSource) { queueSource.close(); queueSource = null; }
+    };
+    document.addEventListener('visibilitychange', sync);
+    sync();
   }
 
   // A task's page: its log lines as the back end writes them, its status, and the end.

@@ -1,6 +1,6 @@
 import { AegirError } from '../../../core/errors/aegir-error.js';
 import { defineTask } from '../runner/definition.js';
-import { platformAegir, siteClaims } from './site-context.js';
+import { platformAegir, service, siteClaims } from './site-context.js';
 
 /** provision-login-reset: a one-time login link for user 1 (changes nothing else, so nothing to undo). */
 export const loginResetTask = defineTask({
@@ -15,7 +15,11 @@ export const loginResetTask = defineTask({
       name: 'link',
       title: 'Make a one-time login link for user 1',
       async run(ctx) {
-        const { stdout } = await platformAegir(ctx, [`--uri=${ctx.site.name}`, 'user-login', '--uid=1', '--format=json']);
+        // The link is opened through the site's web server: its port belongs in it (the built-in proxy's 8888, a test's nginx).
+        const { impl, env } = service(ctx, ctx.appServer, 'http');
+        const port = impl.endpoint(env).port;
+        const uri = port === 80 ? ctx.site.name : `http://${ctx.site.name}:${port}`;
+        const { stdout } = await platformAegir(ctx, [`--uri=${uri}`, 'user-login', '--uid=1', '--format=json']);
         let link: unknown;
         try {
           link = JSON.parse(stdout);

@@ -169,7 +169,7 @@ for (const driver of DRIVERS) {
       await run('verify');
       const login = await run('login-reset');
       const result = JSON.parse((await site.db('hosting_task_run').where({ task_nid: login }).first('result')).result) as { url: string };
-      expect(result.url).to.match(/^http:\/\/shop\.test\/user\/reset\/1\//);
+      expect(result.url).to.match(new RegExp(`^http://shop\\.test:${pe.proxyPort}/user/reset/1/`));
     });
 
     it('refuses before anything is queued: a task the state does not offer, a second queued task of a kind, bad arguments, a dangerous task on the hostmaster\'s own objects', async () => {
