@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AegirError, describe } from '../../core/errors/aegir-error.js';
+import { AegirError, describe, isAegirError } from '../../core/errors/aegir-error.js';
 import type { Logger } from '../../core/logger/logger.js';
 import type { Codebase } from '../../core/site/codebase.js';
 import { installSite } from '../../core/site/install.js';
@@ -97,6 +97,6 @@ export async function installHostmaster(codebase: Codebase, answers: HostmasterA
     await site?.close().catch(() => undefined);
     logger.error(`The install failed (${step}): ${describe(e)}. Taking back what it made.`);
     await undo.unwind(logger);
-    throw new AegirError('ERR_HOSTMASTER_INSTALL_FAILED', { step, cause: describe(e) });
+    throw new AegirError('ERR_HOSTMASTER_INSTALL_FAILED', { step, cause: describe(e), causeCode: isAegirError(e) ? e.code : 'none' }, { cause: e });
   }
 }

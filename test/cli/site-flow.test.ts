@@ -176,9 +176,9 @@ for (const driver of DRIVERS) {
       expect(rows.get('alpha')).to.include({ origin: 'core', version: '1.2.0', type: 'module' });
       expect(rows.get('testing')).to.include({ type: 'profile' });
       const profiles = await on('pm-list', '--type=profile', '--format=json');
-      expect(json<PmRow[]>(profiles).map((p) => p.name).sort()).to.deep.equal(['failing', 'minimal', 'standard', 'testing']);
+      expect(json<PmRow[]>(profiles).map((p) => p.name).sort()).to.deep.equal(['failing', 'hostmaster', 'minimal', 'standard', 'testing']);
       const human = await on('pml');
-      expect(human.stdout).to.match(/^Fixtures\s+shadowed\s+module\s+not-installed\s+4\.0\.0\s+site$/m);
+      expect(human.stdout).to.match(/^Fixtures\s+shadowed\s+module\s+not-installed\s+4\.0\.0\s+manifest\s+site$/m);
     });
 
     it('pm-list of another site takes shadowed from sites/all', async () => {

@@ -86,10 +86,11 @@ export const adminRoutes: RouteDefinition[] = [
       const names = await authorNames(ctx.site, nodes.map((n) => n.uid));
       const rows = [];
       for (const n of nodes) {
-        // A node a module's vote hides from this account (another client's site) is left out, as on /node.
-        if (!(await nodeAccess(ctx.site, 'view', { node: n }, ctx.account))) continue;
+        // A node the account may neither view nor edit (another client's site, hidden by a module's vote) is left out.
+        const editable = types.has(n.type) && (await nodeAccess(ctx.site, 'update', { node: n }, ctx.account));
+        if (!editable && !(await nodeAccess(ctx.site, 'view', { node: n }, ctx.account))) continue;
         const links = [];
-        if (types.has(n.type) && (await nodeAccess(ctx.site, 'update', { node: n }, ctx.account))) links.push({ title: 'Edit', href: ctx.url('node.edit', { nid: n.nid }) });
+        if (editable) links.push({ title: 'Edit', href: ctx.url('node.edit', { nid: n.nid }) });
         if (await nodeAccess(ctx.site, 'delete', { node: n }, ctx.account)) links.push({ title: 'Delete', href: ctx.url('node.delete', { nid: n.nid }) });
         rows.push([
           { text: n.title, href: ctx.url('node.view', { nid: n.nid }) }, types.get(n.type)?.label ?? n.type,

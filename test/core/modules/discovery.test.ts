@@ -74,18 +74,18 @@ describe('module discovery', () => {
 
     it('lists every install profile with type profile, at the core level', () => {
       const catalog = tc.codebase.modules();
-      for (const p of ['minimal', 'standard', 'testing', 'failing']) {
+      for (const p of ['hostmaster', 'minimal', 'standard', 'testing', 'failing']) {
         const found = catalog.get(p);
         expect(found?.manifest.type, p).to.equal('profile');
         expect(found?.origin, p).to.equal('core');
         expect(found?.dir, p).to.equal(join(tc.root, 'profiles', p));
       }
       const profiles = [...catalog.values()].filter((m) => m.manifest.type === 'profile').map((m) => m.manifest.name);
-      expect(profiles).to.deep.equal(['failing', 'minimal', 'standard', 'testing']);
+      expect(profiles).to.deep.equal(['failing', 'hostmaster', 'minimal', 'standard', 'testing']);
     });
 
     it('discoverProfiles lists the profiles in folder order', () => {
-      expect(discoverProfiles(tc.root).map((p) => p.manifest.name)).to.deep.equal(['failing', 'minimal', 'standard', 'testing']);
+      expect(discoverProfiles(tc.root).map((p) => p.manifest.name)).to.deep.equal(['failing', 'hostmaster', 'minimal', 'standard', 'testing']);
       expect(tc.codebase.profiles().every((p) => p.manifest.type === 'profile')).to.equal(true);
     });
 
@@ -110,7 +110,7 @@ describe('module discovery', () => {
       const core = [...catalog.values()].filter((m) => m.manifest.type !== 'profile').map((m) => m.manifest.name);
       expect(core).to.deep.equal([...core].sort());
       const keys = [...catalog.keys()];
-      expect(keys.slice(0, 4)).to.deep.equal(['failing', 'minimal', 'standard', 'testing']);
+      expect(keys.slice(0, 5)).to.deep.equal(['failing', 'hostmaster', 'minimal', 'standard', 'testing']);
     });
   });
 

@@ -5,10 +5,12 @@
  * second install is refused, and wrong answers change nothing.
  */
 import { expect } from 'chai';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { bootSite } from '../../../core/site/site.js';
+import { defaultAnswers } from '../../../modules/hostmaster-setup/answers.js';
+import { installHostmaster } from '../../../modules/hostmaster-setup/install.js';
 import { queueTask } from '../../../modules/hosting/tasks/queue-task.js';
 import { CONSOLE_ACCOUNT } from '../../../modules/hosting/commands/common.js';
 import { getWithHost } from '../../../modules/provision/tasks/checks.js';
@@ -111,14 +113,25 @@ describe('aegir hostmaster-install refuses wrong answers before it changes anyth
     nothingMade();
   });
 
-  it('a web server that fails at its verify (a binary that does not run): ERR_HOSTMASTER_INSTALL_FAILED naming it, and everything made is taken back', async () => {
+  it('a web server that fails at its verify (a binary that does not run): ERR_HOSTMASTER_INSTALL_FAILED, caused by the failed task (ERR_HOSTMASTER_TASK_FAILED), and everything made is taken back', async () => {
     const confDir = join(box.home, 'nginx');
-    const r = await box.aegir(['hostmaster-install', '--http=nginx', `--http-port=${box.port + 1}`, `--http-settings=confDir=${confDir},binary=/bin/false`, '--backend']);
-    expect(r.code, show(r)).to.equal(1);
-    const error = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { error: { code: string; message: string } }).error;
-    expect(error.code).to.equal('ERR_HOSTMASTER_INSTALL_FAILED');
-    expect(error.message, error.message).to.contain('http (nginx)');
+    const answers = { ...defaultAnswers(box.home), http: 'nginx' as const, httpPort: box.port + 1, httpSettings: { confDir, binary: '/bin/false' } };
+    const e = await expectCode(installHostmaster(box.tc.codebase, answers, box.tc.logger, { step: () => undefined }), 'ERR_HOSTMASTER_INSTALL_FAILED');
+    expect(e.facts.causeCode).to.equal('ERR_HOSTMASTER_TASK_FAILED');
+    expect(String(e.facts.cause)).to.contain('http (nginx)');
     nothingMade();
     expect(existsSync(confDir)).to.equal(false);
+  });
+
+  it('a damaged hostmaster marker in the home is named, not taken for "no hostmaster" (ERR_HOSTMASTER_MARKER_INVALID)', async () => {
+    writeFileSync(join(box.home, 'hostmaster.json'), '{"root": "relative"}');
+    try {
+      const r = await box.aegir(['hostmaster-install', `--http-port=${box.port + 2}`, '--backend']);
+      expect(r.code).to.equal(1);
+      expect((JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { error: { code: string } }).error.code).to.equal('ERR_HOSTMASTER_MARKER_INVALID');
+      expect(readdirSync(join(box.tc.root, 'sites')).sort()).to.deep.equal(['all']);
+    } finally {
+      rmSync(join(box.home, 'hostmaster.json'));
+    }
   });
 });
