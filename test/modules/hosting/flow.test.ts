@@ -181,8 +181,11 @@ for (const driver of DRIVERS) {
       await expectCode(queueTask(site, { type: 'clone', object: ids.site!, args: { new_name: 'www.shop.test' }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
       await expectCode(queueTask(site, { type: 'backup', object: ids.site!, args: { colour: 'red' }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
       await expectCode(queueTask(site, { type: 'restore', object: ids.site!, args: { backup: 99999 }, account: CONSOLE_ACCOUNT }), 'ERR_TASK_ARGS_INVALID');
+      // Someone who may not see the site is told nothing of it; someone who sees it without the task's permission is denied.
       const nobody = { uid: 5, name: 'nobody', roles: [], anonymous: false, hasPermission: () => false };
-      await expectCode(queueTask(site, { type: 'backup', object: ids.site!, account: nobody }), 'ERR_TASK_DENIED');
+      await expectCode(queueTask(site, { type: 'backup', object: ids.site!, account: nobody }), 'ERR_OBJECT_UNKNOWN');
+      const limited = { uid: 6, name: 'limited', roles: [], anonymous: false, hasPermission: (p: string) => p === 'manage platforms' || p === 'access hosting' };
+      await expectCode(queueTask(site, { type: 'verify', object: ids.platform!, account: limited }), 'ERR_TASK_DENIED');
       await site.db('hosting_platform').where({ nid: ids.platform }).update({ hostmaster: 1 });
       try {
         await expectCode(queueTask(site, { type: 'delete', object: ids.platform!, account: CONSOLE_ACCOUNT }), 'ERR_TASK_HOSTMASTER');
