@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { cli, type CliRun } from '../../cli/run-helper.js';
 import { makeCodebase, REPO, type TestCodebase } from '../../harness/codebase.js';
 import { freePort } from '../../harness/ports.js';
-import type { Spawned } from '../provision/env.js';
-import { spawnIn } from './spawn.js';
+import { spawnIn, type Spawned } from '../provision/env.js';
 
 /** A codebase to install a hostmaster on. */
 export interface HostmasterBox {
@@ -44,7 +43,7 @@ export async function hostmasterBox(): Promise<HostmasterBox> {
   return {
     tc, home, port, pids,
     aegir: (argv, opts = {}) => cli(tc.root, argv, { env: { ...process.env, AEGIR_HOME: home, ...opts.env }, ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}) }),
-    spawn: (argv) => spawnIn(tc.root, home, argv),
+    spawn: (argv) => spawnIn(tc.root, home, argv, { NO_COLOR: '1' }),
     async stop() {
       const running = pids();
       for (const p of running) { try { process.kill(p, 'SIGTERM'); } catch { /* gone */ } }

@@ -99,19 +99,7 @@ export async function provisionEnv(driver: Driver, opts: {
     cleanup();
     throw e;
   }
-  const spawnAegir = (argv: readonly string[], env: Record<string, string> = {}): Spawned => {
-    const child = spawn(process.execPath, [join(backend.root, 'bin', 'aegir'), ...argv], {
-      cwd: backend.root, env: { ...process.env, AEGIR_HOME: home, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error: string | undefined }>((resolve) => {
-      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, error: backendError(stdout) }));
-    });
-    return { child, done };
-  };
+  const spawnAegir = (argv: readonly string[], env: Record<string, string> = {}): Spawned => spawnIn(backend.root, home, argv, env);
   return {
     home, backend, platform, proxyPort, driver, aegir, spawn: spawnAegir,
     async status(domain) {
@@ -129,4 +117,19 @@ export async function provisionEnv(driver: Driver, opts: {
       cleanup();
     },
   };
+}
+
+/** bin/aegir of a codebase in a process of its own, with that Aegir home (and extra environment); its output collected. */
+export function spawnIn(root: string, home: string, argv: readonly string[], env: Record<string, string> = {}): Spawned {
+  const child = spawn(process.execPath, [join(root, 'bin', 'aegir'), ...argv], {
+    cwd: root, env: { ...process.env, AEGIR_HOME: home, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; error: string | undefined }>((resolve) => {
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, error: backendError(stdout) }));
+  });
+  return { child, done };
 }
