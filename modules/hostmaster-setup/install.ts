@@ -72,10 +72,12 @@ export async function installHostmaster(codebase: Codebase, answers: HostmasterA
   let step = 'install the hostmaster site';
   try {
     progress.step('Install the hostmaster site (profile hostmaster, SQLite)');
-    await installSite({
+    const installed = await installSite({
       codebase, siteDir: answers.uri, database: { driver: 'sqlite', file: 'private/site.sqlite' }, logger,
       input: { profile: 'hostmaster', siteName: 'Hostmaster', siteMail: answers.accountMail, account: { name: answers.accountName, mail: answers.accountMail, pass: randomBytes(24).toString('base64url') } },
     });
+    // Booted again below with the hostmaster's modules loaded in their order.
+    await installed.close();
     undo.push(`site folder sites/${answers.uri}`, () => rmSync(codebase.sitePath(answers.uri), { recursive: true, force: true }));
     site = await bootSite(codebase, answers.uri, logger);
     await site.config.set('user.base_url', hostmasterUrl(answers));
