@@ -10,6 +10,7 @@ import { UndoStack } from '../../core/util/undo.js';
 import { loadUserByName } from '../user/accounts.js';
 import { oneTimeLoginPath } from '../user/one-time.js';
 import { checkAnswers, type HostmasterAnswers } from './answers.js';
+import { hostmasterDatabase } from './database.js';
 import { folderProblem } from './detect.js';
 import { backendLeftovers } from './leftovers.js';
 import { readMarker, writeMarker } from './marker.js';
@@ -47,7 +48,8 @@ export function hostmasterUrl(a: HostmasterAnswers): string {
 /**
  * Install the hostmaster on this codebase: check the answers (nothing is
  * made when one is wrong: ERR_HOSTMASTER_ANSWERS_INVALID with a problem per
- * field), install the hostmaster site (profile hostmaster, on SQLite), make
+ * field), install the hostmaster site (profile hostmaster; on SQLite, or
+ * on a database and user of its own on the MySQL/MariaDB answered), make
  * this machine's server and this codebase's platform as nodes and verify
  * them through the queue, import the hostmaster site itself from the
  * platform (its node, context, route and alias), and end with a one-time
@@ -71,9 +73,13 @@ export async function installHostmaster(codebase: Codebase, answers: HostmasterA
   let site: Site | undefined;
   let step = 'install the hostmaster site';
   try {
-    progress.step('Install the hostmaster site (profile hostmaster, SQLite)');
+    progress.step(`Install the hostmaster site (profile hostmaster, ${answers.db === 'mysql' ? 'MySQL/MariaDB' : 'SQLite'})`);
+    step = 'make the hostmaster\'s database';
+    const database = await hostmasterDatabase(answers);
+    undo.push('the hostmaster\'s database', () => database.drop());
+    step = 'install the hostmaster site';
     const installed = await installSite({
-      codebase, siteDir: answers.uri, database: { driver: 'sqlite', file: 'private/site.sqlite' }, logger,
+      codebase, siteDir: answers.uri, database: database.settings, logger,
       input: { profile: 'hostmaster', siteName: 'Hostmaster', siteMail: answers.accountMail, account: { name: answers.accountName, mail: answers.accountMail, pass: randomBytes(24).toString('base64url') } },
     });
     // Booted again below with the hostmaster's modules loaded in their order.

@@ -37,7 +37,8 @@ export async function makeObjects(site: Site, codebase: Codebase, a: HostmasterA
   progress.step('Make this machine\'s server and this codebase\'s platform');
   const fields = {
     context: SERVER_CONTEXT, host: 'localhost', ssh_user: '', ssh_port: null,
-    http: a.http, http_settings: settingsText({ port: a.httpPort, ...a.httpSettings }),
+    // nginx or Apache from its own config folder: nothing else starts it on this machine, so its verify does (start=0 to leave it to systemd).
+    http: a.http, http_settings: settingsText({ port: a.httpPort, ...(a.http === 'builtin' ? {} : { start: 1 }), ...a.httpSettings }),
     db: a.db, db_settings: a.db === 'mysql' ? settingsText({ host: a.dbHost, port: a.dbPort, adminUser: a.dbAdminUser }) : '',
     app: 'builtin', app_settings: '',
   };

@@ -32,6 +32,13 @@ export interface WebSettings {
   readonly group: string | undefined;
   /** Apache only: folder of the `mod_*.so` files. */
   readonly modulesDir: string;
+  /**
+   * Whether a verify starts the server when it does not run (`start=1`):
+   * for a machine whose web server nothing else starts, such as the
+   * hostmaster's own from `hostmaster-install`. Otherwise a verify leaves
+   * starting it to the system (systemd) and says how.
+   */
+  readonly start: boolean;
 }
 
 /** Defaults that differ per server. */
@@ -89,7 +96,17 @@ export function webSettings(env: ServiceEnv, defaults: SettingDefaults): WebSett
     user: name('user', defaults.user),
     group: name('group', defaults.group),
     modulesDir: path('modulesDir', '/usr/lib/apache2/modules'),
+    start: flag(env, c.start),
   };
+}
+
+/** A yes/no setting: 1, 0, true, false, yes, no (absent: no). */
+function flag(env: ServiceEnv, v: unknown): boolean {
+  if (v === undefined) return false;
+  const text = String(v).toLowerCase();
+  if (['1', 'true', 'yes'].includes(text)) return true;
+  if (['0', 'false', 'no'].includes(text)) return false;
+  return badSetting(env, 'start', 'must be 1 or 0');
 }
 
 /** A site as a virtual host needs it, checked. */

@@ -173,6 +173,27 @@ async function reload(env: ServiceEnv, d: WebServerDriver, s: WebSettings): Prom
   return pid;
 }
 
+/** Start the server (it daemonizes itself) and wait until its pid file names a live master. */
+async function start(env: ServiceEnv, d: WebServerDriver, s: WebSettings): Promise<number> {
+  // Called when the pid file names no live server: a stale one (Apache refuses to start over a pid file naming a live process of another program).
+  await env.exec.remove(s.pidFile).catch(() => undefined);
+  try {
+    await env.exec.run(d.startCommand(s, false), { timeoutMs: TEST_TIMEOUT });
+  } catch (e) {
+    throw failed(env, d, `it did not start: ${said(e)}; see ${s.logDir}/error.log`, e);
+  }
+  const until = Date.now() + RELOAD_WAIT;
+  for (;;) {
+    const pid = await runningPid(env, s);
+    if (pid !== undefined) {
+      env.logger.info(`${d.product} started (pid ${pid}).`);
+      return pid;
+    }
+    if (Date.now() > until) throw failed(env, d, `it was started but wrote no live pid to ${s.pidFile} within ${RELOAD_WAIT / 1000} s; see ${s.logDir}/error.log`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 function versionAtLeast(version: string, min: readonly [number, number]): boolean {
   const [maj = 0, min2 = 0] = version.split('.').map(Number);
   return maj > min[0] || (maj === min[0] && min2 >= min[1]);
@@ -201,8 +222,13 @@ export function webServerService(d: WebServerDriver): HttpService {
         for (const dir of [s.confDir, `${s.confDir}/vhost.d`, s.logDir, dirname(s.pidFile), ...d.folders(s)]) await env.exec.mkdir(dir, 0o755);
         const main = d.mainConfigFile(s);
         await replaceTested(env, d, s, main, d.mainConfig(s));
-        const pid = await reload(env, d, s);
-        const state = pid === undefined ? `not running; start it with: ${d.startCommand(s, false).join(' ')}` : `reloaded gracefully (pid ${pid})`;
+        let pid = await reload(env, d, s);
+        let started = false;
+        if (pid === undefined && s.start) {
+          pid = await start(env, d, s);
+          started = true;
+        }
+        const state = pid === undefined ? `not running; start it with: ${d.startCommand(s, false).join(' ')}` : started ? `started (pid ${pid})` : `reloaded gracefully (pid ${pid})`;
         return `${d.product} ${version} on port ${s.port}: ${main} written and tested; ${state}`;
       });
     },

@@ -57,6 +57,33 @@ function stoppedSuite(service: HttpService, harness: () => Promise<TestWebServer
     await service.writeSite(env, site('idle.test'), PLATFORM, { host: '127.0.0.1', port: 9 });
     expect(readdirSync(join(web.confDir, 'vhost.d'))).to.deep.equal(['idle.test.conf']);
   });
+
+  it('with start=1 a verify starts the server that does not run (a stale pid file of another process ignored), and the next verify reloads it', async function () {
+    this.timeout(60_000);
+    const starting = withConfig(env, { ...web.config, start: 1 });
+    const pidFile = String(web.config.pidFile);
+    try {
+      expect(readFileSync(pidFile, 'utf8').trim(), 'the stale pid file of the test above').to.equal(String(process.pid));
+      const report = await service.verify(starting);
+      const pid = Number(/started \(pid (\d+)\)/.exec(report)?.[1]);
+      expect(pid, report).to.be.greaterThan(1);
+      expect(Number(readFileSync(pidFile, 'utf8').trim())).to.equal(pid);
+      // It serves: an unknown Host gets the default server's 404.
+      expect((await get(web.port, 'unknown.test')).status).to.equal(404);
+      expect(await service.verify(starting)).to.match(new RegExp(`reloaded gracefully \\(pid ${pid}\\)`));
+    } finally {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      if (pid > 1 && pid !== process.pid) {
+        try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+        for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  });
+
+  it('a start setting that is no yes or no is refused before anything is written', async () => {
+    const e = await expectCode(service.verify(withConfig(env, { ...web.config, start: 'sometimes' })), 'ERR_CONTEXT_INVALID');
+    expect(e.message).to.contain('"services.http.start" must be 1 or 0');
+  });
 }
 
 function runningSuite(service: HttpService, harness: () => Promise<TestWebServer>): void {
