@@ -8,6 +8,7 @@ import { main as boot } from './boot.js';
 import { main as claims } from './claims.js';
 import { main as cliStatus } from './cli-status.js';
 import { main as hooks } from './hooks.js';
+import { main as hostmaster } from './hostmaster.js';
 import { main as migrate } from './migrate.js';
 import { main as provision } from './provision.js';
 import { main as proxy } from './proxy.js';
@@ -28,6 +29,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => Promise<
   { name: 'queue', run: queue },
   { name: 'backup', run: backup },
   { name: 'migrate', run: migrate },
+  { name: 'hostmaster', run: hostmaster },
 ];
 
 function table(rows: readonly (readonly string[])[]): string {
