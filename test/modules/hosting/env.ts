@@ -5,7 +5,7 @@
  * and helpers to make its objects and follow its tasks.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger, memorySink, type LogEntry } from '../../../core/logger/logger.js';
 import { bootSite, type Site } from '../../../core/site/site.js';
@@ -15,7 +15,7 @@ import { TaskQueue } from '../../../modules/hosting/queue/store.js';
 import { bridgeRunner } from '../../../modules/hosting/tasks/bridge-runner.js';
 import { saveNode } from '../../../modules/node/storage.js';
 import { cli, show } from '../../cli/run-helper.js';
-import type { Driver } from '../../harness/codebase.js';
+import { REPO, type Driver } from '../../harness/codebase.js';
 import { mariadb } from '../../harness/mariadb.js';
 import { provisionEnv, type ProvisionEnv } from '../provision/env.js';
 
@@ -47,14 +47,18 @@ export const until = async (check: () => Promise<boolean> | boolean, ms = 60_000
   }
 };
 
-export async function hostmasterEnv(driver: Driver): Promise<HostmasterEnv> {
+export async function hostmasterEnv(driver: Driver, opts: {
+  /** Contrib modules of this repository's sites/all/modules to link into the hostmaster's codebase and enable. */
+  contrib?: readonly string[];
+} = {}): Promise<HostmasterEnv> {
   const pe = await provisionEnv(driver);
+  for (const m of opts.contrib ?? []) symlinkSync(join(REPO, 'sites', 'all', 'modules', m), join(pe.backend.root, 'sites', 'all', 'modules', m));
   const db = driver === 'mysql' ? (await mariadb()).database('hostmaster') : undefined;
   const install = await cli(pe.backend.root, ['site-install', 'standard', '--uri=hostmaster.test', '-q',
     ...(db ? [`--db-url=mysql://${encodeURIComponent(db.user)}@${db.host}:${db.port}/${db.database}`, '--db-pass-file=-'] : [])],
   { env: { ...process.env, AEGIR_HOME: pe.home }, ...(db ? { stdin: db.password } : {}) });
   expect(install.code, show(install)).to.equal(0);
-  const enable = await pe.aegir(['--uri=hostmaster.test', 'pm-enable', 'hosting', 'hosting_clone', 'hosting_migrate', 'hosting_cron', 'hosting_backup_queue', '-y', '-q']);
+  const enable = await pe.aegir(['--uri=hostmaster.test', 'pm-enable', 'hosting', 'hosting_clone', 'hosting_migrate', 'hosting_cron', 'hosting_backup_queue', ...(opts.contrib ?? []), '-y', '-q']);
   expect(enable.code, show(enable)).to.equal(0);
   const logs: LogEntry[] = [];
   const site = await bootSite(pe.backend.codebase, 'hostmaster.test', new Logger(memorySink(logs), 'debug'));
