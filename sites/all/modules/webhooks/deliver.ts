@@ -39,8 +39,7 @@ async function webhooks(site: SiteContext): Promise<Hook[]> {
 
 /** One attempt: POST the body signed; the row records the answer, and when to try again. */
 async function attempt(site: SiteContext, row: { did: number; body: string; attempts: number }, hook: Hook, now: number): Promise<void> {
-  let status: number | null = null;
-  let error = '';
+  let [status, error]: [number | null, string] = [null, ''];
   try {
     const r = await fetch(hook.url, { method: 'POST', body: row.body, redirect: 'manual', signal: AbortSignal.timeout(5000),
       headers: { 'content-type': 'application/json', 'x-aegir-delivery': String(row.did), 'x-aegir-signature': signature(hook.secret, row.body) } });
@@ -51,9 +50,9 @@ async function attempt(site: SiteContext, row: { did: number; body: string; atte
   const attempts = row.attempts + 1;
   const state = !error ? 'delivered' : attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
   await site.db('webhook_delivery').where({ did: row.did }).update({ status: state, attempts, last_status: status, last_error: error.slice(0, 500), next_at: now + backoffMs(attempts) });
-  const where = new URL(hook.url).origin;
-  if (state === 'delivered') site.logger.info(`Webhook ${hook.nid}: delivery ${row.did} to ${where} answered ${status}.`);
-  else site.logger.warning(`Webhook ${hook.nid}: delivery ${row.did} to ${where} failed (${error}); ${state === 'failed' ? `given up after ${attempts} attempts` : `next attempt in ${backoffMs(attempts) / 1000} s`}.`);
+  const said = `Webhook ${hook.nid}: delivery ${row.did} to ${new URL(hook.url).origin}`;
+  if (state === 'delivered') site.logger.info(`${said} answered ${status}.`);
+  else site.logger.warning(`${said} failed (${error}); ${state === 'failed' ? `given up after ${attempts} attempts` : `next attempt in ${backoffMs(attempts) / 1000} s`}.`);
 }
 
 /** Attempt the pending deliveries that are due (all, or these ones); how many were attempted. */
@@ -63,8 +62,7 @@ export async function deliverDue(site: SiteContext, now: number, only?: readonly
   const hooks = new Map((await webhooks(site)).map((h) => [h.nid, h]));
   for (const r of rows) {
     const hook = hooks.get(Number(r.webhook_nid));
-    if (hook) await attempt(site, r, hook, now);
-    else await site.db('webhook_delivery').where({ did: r.did }).update({ status: 'failed', last_error: 'the webhook is gone or unpublished' });
+    await (hook ? attempt(site, r, hook, now) : site.db('webhook_delivery').where({ did: r.did }).update({ status: 'failed', last_error: 'the webhook is gone or unpublished' }));
   }
   return rows.length;
 }
