@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { openServer } from '../../../core/database/connect.js';
 import { bootSite } from '../../../core/site/site.js';
 import { defaultAnswers } from '../../../modules/hostmaster-setup/answers.js';
 import { installHostmaster } from '../../../modules/hostmaster-setup/install.js';
@@ -16,6 +17,8 @@ import { CONSOLE_ACCOUNT } from '../../../modules/hosting/commands/common.js';
 import { getWithHost } from '../../../modules/provision/tasks/checks.js';
 import { json, show } from '../../cli/run-helper.js';
 import { expectCode } from '../../harness/expect.js';
+import { mariadb } from '../../harness/mariadb.js';
+import { freePort } from '../../harness/ports.js';
 import { hostmasterBox, type HostmasterBox } from './env.js';
 
 describe('aegir hostmaster-install (embedded defaults)', function () {
@@ -103,6 +106,23 @@ describe('aegir hostmaster-install refuses wrong answers before it changes anyth
     nothingMade();
   });
 
+  it('MySQL answers that are wrong: a bad superuser password, then a port where no MySQL answers, each named at its field', async () => {
+    const m = await mariadb();
+    const before = await m.databases();
+    const args = ['hostmaster-install', `--http-port=${box.port + 3}`, '--db=mysql', `--db-host=${m.admin.host}`, `--db-admin-user=${m.admin.user}`, '--backend'];
+    const wrong = await box.aegir([...args, `--db-port=${m.admin.port}`], { env: { AEGIR_DB_ADMIN_PASS: `${m.admin.password}-wrong` } });
+    expect(wrong.code, show(wrong)).to.equal(1);
+    const said = (JSON.parse(wrong.stdout.trim().split('\n').at(-1)!) as { error: { code: string; message: string } }).error;
+    expect(said.code).to.equal('ERR_HOSTMASTER_ANSWERS_INVALID');
+    expect(said.message).to.match(/db_admin_pass: MySQL refused \S+ with this password: check it\./);
+    expect(`${wrong.stdout}${wrong.stderr}`, 'the password is never printed').to.not.include(`${m.admin.password}-wrong`);
+    const nobody = await box.aegir([...args, `--db-port=${await freePort()}`], { env: { AEGIR_DB_ADMIN_PASS: m.admin.password } });
+    expect(nobody.code, show(nobody)).to.equal(1);
+    expect(nobody.stdout).to.match(/db_host: No MySQL server answers at /);
+    nothingMade();
+    expect(await m.databases(), 'no database made').to.deep.equal(before);
+  });
+
   it('a home that cannot be written (a file where the folder should be)', async () => {
     const file = join(box.tc.root, 'not-a-folder');
     writeFileSync(file, 'x');
@@ -121,6 +141,25 @@ describe('aegir hostmaster-install refuses wrong answers before it changes anyth
     expect(String(e.facts.cause)).to.contain('http (nginx)');
     nothingMade();
     expect(existsSync(confDir)).to.equal(false);
+  });
+
+  it('on MySQL too: the hostmaster\'s own database and user, made before the failing verify, are dropped again', async () => {
+    const m = await mariadb();
+    const before = await m.databases();
+    const users = async (): Promise<string[]> => {
+      const db = await openServer({ ...m.admin, database: '' });
+      try { return ((await db.raw('SELECT User FROM mysql.user WHERE User LIKE ?', ['hostmaster\\_%']))[0] as { User: string }[]).map((u) => u.User); } finally { await db.destroy(); }
+    };
+    const confDir = join(box.home, 'nginx');
+    const answers = { ...defaultAnswers(box.home), http: 'nginx' as const, httpPort: box.port + 4, httpSettings: { confDir, binary: '/bin/false' },
+      db: 'mysql' as const, dbHost: m.admin.host, dbPort: m.admin.port, dbAdminUser: m.admin.user, dbAdminPass: m.admin.password };
+    const made: string[] = [];
+    const e = await expectCode(installHostmaster(box.tc.codebase, answers, box.tc.logger, { step: (t) => { made.push(t); } }), 'ERR_HOSTMASTER_INSTALL_FAILED');
+    expect(e.facts.causeCode).to.equal('ERR_HOSTMASTER_TASK_FAILED');
+    expect(made[0]).to.equal('Install the hostmaster site (profile hostmaster, MySQL/MariaDB)');
+    nothingMade();
+    expect(await m.databases()).to.deep.equal(before);
+    expect(await users()).to.deep.equal([]);
   });
 
   it('a damaged hostmaster marker in the home is named, not taken for "no hostmaster" (ERR_HOSTMASTER_MARKER_INVALID)', async () => {
