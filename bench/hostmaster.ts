@@ -16,7 +16,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/harness/ports.js';
-import { childEnv, fmt, isMain, machine, median, nowNs, printFigures, REPO, wall, type Figure } from './util.js';
+import { childEnv, endBackend, fmt, isMain, machine, median, nowNs, printFigures, REPO, wall, type Figure } from './util.js';
 
 const ROUNDS = Number(process.env.AEGIR_BENCH_ROUNDS ?? 3);
 const TOKEN = /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/;
@@ -73,10 +73,12 @@ async function startWizard(root: string): Promise<{ ms: number; child: ChildProc
 }
 
 /** Stop an `npm start` and everything it started (its process group, then the back end's pid files). */
-async function stop(w: { child: ChildProcess; home: string }): Promise<void> {
+async function stop(w: { child: ChildProcess; home: string; out: () => string }): Promise<void> {
+  // Stopped once it says it runs: a stop during the wizard's install ends the wizard, not what the install started.
+  await until(() => w.out().includes('The hostmaster runs at'), 60_000, 'the hostmaster to say it runs').catch(() => undefined);
   try { process.kill(-w.child.pid!, 'SIGTERM'); } catch { /* gone */ }
   await until(() => w.child.exitCode !== null || w.child.signalCode !== null, 30_000, 'npm start to end').catch(() => { try { process.kill(-w.child.pid!, 'SIGKILL'); } catch { /* gone */ } });
-  rmSync(w.home, { recursive: true, force: true });
+  endBackend(w.home, process.env.AEGIR_HOME);
 }
 
 /** Token, then the answers; the time from the answers' submit until the hostmaster's login page and the admin's one-time link answer. */

@@ -99,30 +99,29 @@ async function stopAll(home: string, logger: Logger): Promise<void> {
  * started again. Stopping ends them all.
  */
 export async function supervise(codebase: Codebase, m: HostmasterMarker, home: string, logger: Logger): Promise<void> {
+  // Listen for the stop first: a Ctrl-C while the processes are being started must still end them (it ended this process and left them running).
+  let signalled: NodeJS.Signals | undefined;
+  const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+    for (const s of ['SIGTERM', 'SIGINT'] as const) process.once(s, () => { signalled ??= s; resolve(signalled); });
+  });
   await ensure(m, home, logger);
-  const queued = await queuePlatformVerifies(codebase, m, logger);
-  logger.success(`The hostmaster runs at ${m.url}${queued ? `; ${queued} platform(s) are being started` : ''}. Stop with Ctrl-C.`);
-  let stopping = false;
+  if (!signalled) {
+    const queued = await queuePlatformVerifies(codebase, m, logger);
+    logger.success(`The hostmaster runs at ${m.url}${queued ? `; ${queued} platform(s) are being started` : ''}. Stop with Ctrl-C.`);
+  }
   let busy = false;
   // The processes to keep alive: the builtin proxy (nginx and Apache have their own) and the hostmaster's app process.
   const run = join(home, 'run');
   const watched = ['proxy.pid', `${PLATFORM_CONTEXT}.pid`].map((f) => join(run, f)).filter((f) => pidOf(f) !== undefined);
   const timer = setInterval(() => {
-    if (stopping || busy) return;
+    if (signalled || busy) return;
     if (watched.every((f) => pidOf(f) !== undefined)) return;
     busy = true;
     logger.warning('The web server or the hostmaster\'s app process is gone: starting it again.');
     ensure(m, home, logger).catch((e: unknown) => logger.error(describe(e))).finally(() => { busy = false; });
   }, WATCH_MS);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      clearInterval(timer);
-      logger.notice(`${signal}: stopping the hostmaster and the sites of this machine.`);
-      void stopAll(home, logger).then(resolve);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  const signal = await stopRequested;
+  clearInterval(timer);
+  logger.notice(`${signal}: stopping the hostmaster and the sites of this machine.`);
+  await stopAll(home, logger);
 }

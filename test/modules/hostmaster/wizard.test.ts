@@ -137,3 +137,29 @@ describe('aegir hostmaster-start: the first-run wizard, then the hostmaster', fu
     expect(box.pids()).to.deep.equal([]);
   });
 });
+
+describe('aegir hostmaster-start: stopped as soon as the hostmaster answers', function () {
+  this.timeout(300_000);
+  let box: HostmasterBox;
+  before(async () => { box = await hostmasterBox(); });
+  after(async () => { await box?.stop(); });
+
+  it('SIGTERM while a start still checks the hostmaster\'s processes ends them too (they were left running)', async () => {
+    const installed = await box.aegir(['hostmaster-install', `--http-port=${box.port}`, '-q']);
+    expect(installed.code, installed.stderr).to.equal(0);
+    for (const p of box.pids()) process.kill(p, 'SIGTERM');
+    await until(() => box.pids().length === 0, 20_000);
+    const s = box.spawn(['hostmaster-start']);
+    let text = '';
+    s.child.stdout!.on('data', (c: Buffer) => { text += c.toString(); });
+    s.child.stderr!.on('data', (c: Buffer) => { text += c.toString(); });
+    // The web server and the app process run again before the start has checked them all and said so.
+    await until(async () => (await http(box.port, 'GET', '/user/login').catch(() => ({ status: 0 }))).status === 200, 120_000);
+    const early = !text.includes('The hostmaster runs at');
+    s.child.kill('SIGTERM');
+    const end = await s.done;
+    expect(end.code, text).to.equal(0);
+    expect(text).to.include('SIGTERM: stopping the hostmaster');
+    expect(box.pids(), `stopped ${early ? 'before' : 'after'} it said it runs`).to.deep.equal([]);
+  });
+});
