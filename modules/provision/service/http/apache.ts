@@ -36,6 +36,13 @@ PidFile ${s.pidFile}
 ErrorLog ${join(s.logDir, 'error.log')}
 LogLevel warn
 ${modules}
+# One child of spare threads at rest: after a graceful reload the master then
+# forks one child of the new generation and no more spares while idle, so
+# no child of the old generation is forked while a reload is under way.
+StartServers 1
+ThreadsPerChild 25
+MinSpareThreads 25
+MaxSpareThreads 75
 ${s.user ? `User ${s.user}\n` : ''}${s.group ? `Group ${s.group}\n` : ''}Listen ${listenOn(s)}
 ServerName localhost
 ServerTokens Prod

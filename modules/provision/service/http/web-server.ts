@@ -18,8 +18,13 @@ export interface WebServerDriver {
   /** How to install it, for messages. */
   readonly install: string;
   readonly defaults: SettingDefaults;
-  /** The user its workers run as when started as root and no `user` is set (the sockets are given to its primary group). */
-  readonly workerUser: string;
+  /**
+   * The user its workers run as when started as root and no `user` is set
+   * (the sockets are given to its primary group). Undefined: the server
+   * runs as whoever starts it, like the app processes, so sockets stay the
+   * owner's unless `user` or `group` is set.
+   */
+  readonly workerUser?: string;
   /** Oldest supported version as [major, minor]. */
   readonly minVersion: readonly [number, number];
   versionCommand(s: WebSettings): string[];
@@ -43,6 +48,12 @@ export interface WebServerDriver {
    * while they finish long requests. Undefined: wait until all are retired.
    */
   readonly drainMs?: number;
+  /**
+   * Whether the reload command returns only once the new config serves
+   * (Caddy's, through its admin API). Then nothing is watched after it;
+   * otherwise the master's children are, until a new generation serves.
+   */
+  readonly reloadIsSynchronous?: boolean;
 }
 
 const TEST_TIMEOUT = 60_000;
@@ -89,6 +100,31 @@ async function children(env: ServiceEnv, pid: number): Promise<number[] | undefi
   try {
     const text = (await env.exec.readFile(`/proc/${pid}/task/${pid}/children`)).toString('utf8');
     return text.split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Seconds since boot, on the clock of a process's start time: /proc/uptime
+ * (10 ms steps), or undefined where it cannot be read.
+ */
+async function uptime(env: ServiceEnv): Promise<number | undefined> {
+  try {
+    const value = Number((await env.exec.readFile('/proc/uptime')).toString('utf8').split(' ')[0]);
+    return Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When a process started, in seconds since boot (field 22 of /proc/<pid>/stat, in clock ticks of 1/100 s on Linux), or undefined when it is gone. */
+async function startedAt(env: ServiceEnv, pid: number): Promise<number | undefined> {
+  try {
+    const stat = (await env.exec.readFile(`/proc/${pid}/stat`)).toString('utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(ticks) ? ticks / 100 : undefined;
   } catch {
     return undefined;
   }
@@ -143,20 +179,34 @@ async function reload(env: ServiceEnv, d: WebServerDriver, s: WebSettings): Prom
     env.logger.info(`${d.product} does not run (no live pid in ${s.pidFile}); the new config applies when it starts.`);
     return undefined;
   }
-  const before = await children(env, pid);
+  const before = d.reloadIsSynchronous ? undefined : await children(env, pid);
+  const listed = await uptime(env);
   try {
     await env.exec.run(d.reloadCommand(s), { timeoutMs: TEST_TIMEOUT });
   } catch (e) {
     throw failed(env, d, `the graceful reload failed: ${said(e)}`, e);
   }
   if (before === undefined) return pid;
+  // A child forked before the reload command ran is of the previous
+  // generation even when the list above missed it: Apache's master forks
+  // spare children of the running generation at any time. (The master
+  // forks the new generation only after it has read the new config, well
+  // after the command started; clock ticks are 1/100 s.)
+  const oldGeneration = async (c: number): Promise<boolean> => {
+    if (before.includes(c)) return true;
+    if (listed === undefined) return false;
+    // One gone already takes no connections, and proves no new generation.
+    const t = await startedAt(env, c);
+    return t === undefined || t <= listed;
+  };
   const until = Date.now() + RELOAD_WAIT;
   let freshSince: number | undefined;
   for (;;) {
     const now = (await children(env, pid)) ?? [];
-    if (now.some((c) => !before.includes(c))) {
+    const isOld = await Promise.all(now.map(oldGeneration));
+    if (isOld.some((o) => !o)) {
       freshSince ??= Date.now();
-      const old = now.filter((c) => before.includes(c));
+      const old = now.filter((_, i) => isOld[i]);
       const lines = await Promise.all(old.map((c) => cmdline(env, c)));
       // A child that is gone or a zombie (empty command line) takes no connections.
       const busy = lines.filter((l) => l !== undefined && l !== '' && !d.retired(l)).length;
@@ -259,7 +309,8 @@ export function webServerService(d: WebServerDriver): HttpService {
     },
     upstreamAccess(env) {
       const s = settings(env);
-      return { mode: 0o660, group: s.group, user: s.user ?? d.workerUser };
+      const user = s.user ?? d.workerUser;
+      return user === undefined && s.group === undefined ? { mode: 0o600 } : { mode: 0o660, group: s.group, user };
     },
   };
 }
