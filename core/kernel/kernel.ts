@@ -32,6 +32,7 @@ export class Kernel {
     for (const m of modules) {
       m.definition.register?.({
         name: m.name,
+        dir: m.dir,
         on: (hook, fn, options) => bus.tap(m.name, hook as HookName, fn as never, options),
       });
     }

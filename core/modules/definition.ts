@@ -8,6 +8,8 @@ import type { SiteContext } from '../site/context.js';
 export interface ModuleApi {
   /** The module's machine name (the tap name of all its implementations). */
   readonly name: string;
+  /** The module's folder: where its templates and other files are (also in the compiled program, which bundles only code). */
+  readonly dir: string;
   /** Implement a hook declared by core or by any module. */
   on<N extends HookName>(hook: N, fn: Implementation<HookMap[N]>, options?: TapOptions): void;
 }

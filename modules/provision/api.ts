@@ -23,3 +23,5 @@ export { checkServed } from './tasks/checks.js';
 export { serveSite, isServed } from './tasks/site-delete.js';
 export type { ProvisionHooks } from './hooks.js';
 export { isDomain, isSafePath, pathProblem, typeOfName } from './context/validate.js';
+export { webServerService, type WebServerDriver } from './service/http/web-server.js';
+export { DISABLED_PAGE, listenOn, redirectBase, RETRY_AFTER, type VhostSite, type WebSettings } from './service/http/vhost-check.js';

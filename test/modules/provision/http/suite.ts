@@ -1,5 +1,5 @@
 /**
- * The behaviour both web server services (nginx, apache) must show, run
+ * The behaviour every web server service (nginx, apache, contrib caddy) must show, run
  * against a real server started by the test harness on loopback: proxying
  * by Host to a unix socket and a port, aliases, redirection, the disabled
  * page, removal, config injection refused, a failing config test keeping
@@ -15,6 +15,9 @@ import { get, makeEnv, PLATFORM, site, startUpstreams, withConfig, type Upstream
 
 /** Hostile domains and aliases: each would end a directive, open a block, or add a variable or a line. */
 export const HOSTILE = ['a.com;', 'a.com}', 'a.com{', 'a.com\nreturn 200', 'a.com"', "a.com'", 'a$host.com', 'a.com b.com', 'A.com', '*.a.com', 'a.com#', ''];
+
+/** The main config file each web server's service writes in its config folder. */
+const MAIN_FILE: Record<string, string> = { nginx: 'nginx.conf', apache: 'apache2.conf', caddy: 'Caddyfile' };
 
 /** The tests of a web server service against a real server from `harness`. */
 export function webServerSuite(service: HttpService, harness: () => Promise<TestWebServer>): void {
@@ -237,14 +240,14 @@ function runningSuite(service: HttpService, harness: () => Promise<TestWebServer
   });
 
   it('config-injection: hostile service settings are refused before any file is written', async () => {
-    const main = readFileSync(join(web.confDir, env.config.type === 'nginx' ? 'nginx.conf' : 'apache2.conf'), 'utf8');
+    const main = readFileSync(join(web.confDir, MAIN_FILE[String(env.config.type)]!), 'utf8');
     const bad = [{ port: '80;' }, { port: 80.5 }, { port: 0 }, { confDir: 'relative' }, { confDir: '/tmp/a;b' }, { pidFile: '/tmp/a b.pid' }, { address: '127.0.0.1; x' }, { user: 'root;' }, { binary: '/usr/sbin/nginx -g x' }];
     for (const b of bad) {
       const e2 = withConfig(env, { ...web.config, ...b });
       await expectCode(service.verify(e2), 'ERR_CONTEXT_INVALID');
       await expectCode(service.writeSite(e2, site('fine.test'), PLATFORM, sock), 'ERR_CONTEXT_INVALID');
     }
-    expect(readFileSync(join(web.confDir, env.config.type === 'nginx' ? 'nginx.conf' : 'apache2.conf'), 'utf8')).to.equal(main);
+    expect(readFileSync(join(web.confDir, MAIN_FILE[String(env.config.type)]!), 'utf8')).to.equal(main);
     expect(vhosts()).to.not.include('fine.test.conf');
   });
 
