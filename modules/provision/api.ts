@@ -25,3 +25,5 @@ export type { ProvisionHooks } from './hooks.js';
 export { isDomain, isSafePath, pathProblem, typeOfName } from './context/validate.js';
 export { webServerService, type WebServerDriver } from './service/http/web-server.js';
 export { DISABLED_PAGE, listenOn, redirectBase, RETRY_AFTER, type VhostSite, type WebSettings } from './service/http/vhost-check.js';
+export { takeBackup } from './backup/create.js';
+export { backupDirOf } from './backup/paths.js';

@@ -7,7 +7,7 @@ import type { TaskEndEvent } from '../hooks.js';
  * What the hosting module itself records when a task ended well: a
  * server's or platform's verified state (and a platform's packages), a
  * site's status through install, disable, enable and delete, its verify
- * time, a backup made or removed (the sub-modules record their own tasks:
+ * time, a backup made (by a backup or any task that reports one) or removed (the sub-modules record their own tasks:
  * a clone's node, a migrated site's new place, a cron run).
  */
 export async function recordSuccess(e: TaskEndEvent): Promise<void> {
@@ -42,8 +42,11 @@ export async function recordSuccess(e: TaskEndEvent): Promise<void> {
     if (status[task.taskType]) update.status = status[task.taskType];
     if (task.taskType === 'verify' || task.taskType === 'install') update.verified = now;
     await db('hosting_site').where({ nid: object.nid }).update(update);
-    if (task.taskType === 'backup' && typeof out.file === 'string') {
-      await db('hosting_backup').insert({ site_nid: object.nid, file: out.file, bytes: Number(out.bytes ?? 0), description: String(task.args.description ?? '').slice(0, 255), created: now, task_nid: task.nid });
+    // A backup task reports its archive; any other site task that made one on the way (a contrib module's) reports it as `backup`.
+    const made = (task.taskType === 'backup' ? out : out.backup) as { file?: unknown; bytes?: unknown; description?: unknown } | undefined;
+    if (made && typeof made.file === 'string') {
+      const description = String(task.args.description ?? made.description ?? '').slice(0, 255);
+      await db('hosting_backup').insert({ site_nid: object.nid, file: made.file, bytes: Number(made.bytes ?? 0), description, created: now, task_nid: task.nid });
     }
     if (task.taskType === 'backup-delete' && typeof out.removed === 'string') await db('hosting_backup').where({ site_nid: object.nid, file: out.removed }).delete();
     if (task.taskType === 'delete') await db('hosting_site_package').where({ site_nid: object.nid }).delete();
