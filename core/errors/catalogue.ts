@@ -149,6 +149,7 @@ export const catalogue = define({
   ERR_ABORTED: (f) => `${f.what} was cancelled${f.reason ? `: ${f.reason}` : ''}.`,
   ERR_TIMEOUT: (f) => `${f.what} did not finish within ${f.seconds} s.`,
   ERR_PATH_INVALID: (f) => `Path "${f.path}" is not allowed: ${f.problem}.`,
+  ERR_NOT_IMPLEMENTED: (f) => `${f.what} is not written yet: ${f.todo}. Write it in ${f.file} (a skeleton made by "aegir module-create").`,
 
   // Versions (system.versions, vcs_deploy) and the checks they enable.
   ERR_VERSION_INVALID: (f) => `The version "${f.version}" reported for ${f.subject} is not a semantic version of at most 64 characters (such as 1.2.0, or 1.2.0+3.gabc1234 from git). Fix the module that reports it (module.json or a system.versions implementation).`,

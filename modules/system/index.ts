@@ -4,6 +4,7 @@ import { configDelete, configGet, configList, configSet } from './commands/confi
 import { cron } from './commands/cron.js';
 import { help } from './commands/help.js';
 import { hookList } from './commands/hook-list.js';
+import { moduleCreate } from './commands/module-create.js';
 import { platformInfo } from './commands/platform-info.js';
 import { pmDisable, pmEnable, pmList, pmUninstall } from './commands/pm.js';
 import { serve } from './commands/serve.js';
@@ -18,7 +19,7 @@ import type {} from '../user/hooks.js';
 
 const commands = [
   help, status, siteInstall, pmList, pmEnable, pmDisable, pmUninstall, updatedb, updatedbStatus,
-  cacheClear, configGet, configSet, configDelete, configList, sqlDump, sqlImport, cron, hookList, serve, platformInfo,
+  cacheClear, configGet, configSet, configDelete, configList, sqlDump, sqlImport, cron, hookList, serve, platformInfo, moduleCreate,
 ];
 
 /** The system module: core commands and the site's basic configuration. */
