@@ -11,6 +11,12 @@ interface NodeFieldBase {
   readonly description?: string;
   /** A required text must not be empty, a required number must be given, a required checkbox must be checked. */
   readonly required?: boolean;
+  /**
+   * The field's own rule beyond its type's (a URL's scheme, a list's
+   * words): given the normalised value of a field that passed those, the
+   * problem to show at the field, or undefined. Runs on every save.
+   */
+  readonly check?: (value: NodeFieldValue) => string | undefined;
 }
 
 /**

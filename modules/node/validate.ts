@@ -50,7 +50,7 @@ function asSubmitted(v: NodeFieldValue): string {
 /**
  * Check a draft against its type: the title, the flags, and every field
  * value (unknown fields, wrong value types, the form field's own rules:
- * required, length, format, range, options). Returns the problems and the
+ * required, length, format, range, options; then the field's own `check`). Returns the problems and the
  * normalised draft (trimmed text, every field present).
  */
 export function checkDraft(type: NodeType, draft: NodeDraft): { draft: NodeDraft; errors: NodeFieldError[] } {
@@ -81,6 +81,8 @@ export function checkDraft(type: NodeType, draft: NodeDraft): { draft: NodeDraft
     if (!Object.hasOwn(defs, name)) continue;
     const v = values[name];
     fields[name] = v === undefined ? null : (v as NodeFieldValue);
+    const problem = fieldErrors[name] === undefined ? type.fields[name]!.check?.(fields[name]!) : undefined;
+    if (problem) errors.push({ field: name, message: problem });
   }
   return { draft: { ...draft, title: typeof values.title === 'string' ? values.title : draft.title, fields }, errors };
 }
