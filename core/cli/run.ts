@@ -166,5 +166,5 @@ function chooseCodebase(root: string | undefined, cwd: string, defaultRoot: stri
 async function backendKernel(codebase: Codebase): Promise<Kernel> {
   const catalog = codebase.modules(undefined, undefined);
   const wanted = [...catalog.values()].filter((m) => (m.manifest.required || m.manifest.global) && m.manifest.type === 'module').map((m) => m.manifest.name);
-  return Kernel.create(await codebase.load(catalog, orderModules(catalog, withDependencies(catalog, wanted))));
+  return Kernel.create(await codebase.load(catalog, orderModules(catalog, withDependencies(catalog, wanted))), catalog.keys());
 }

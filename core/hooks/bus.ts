@@ -2,6 +2,7 @@ import {
   SyncHook, SyncWaterfallHook, AsyncSeriesHook, AsyncParallelHook, AsyncSeriesBailHook,
 } from 'tapable';
 import { AegirError, describe, isAegirError } from '../errors/aegir-error.js';
+import { closest } from '../util/suggest.js';
 import type {
   AlterHook, Ballot, BailHook, CollectHook, Collector, Contribution, HookDef, HookDeclarations,
   HookKind, Implementation, VoteResult,
@@ -110,6 +111,35 @@ export class HookBus {
     }
   }
 
+  /**
+   * Refuse dormant implementations that can never be called, by the owner
+   * their name claims (the part before the first '.'):
+   * - the owner declares hooks on this bus, but not this one: a typo
+   *   (ERR_HOOK_UNDECLARED, with the closest name it declares);
+   * - the owner is no module of the codebase (`known`: the machine names of
+   *   every discovered module, enabled or not): ERR_HOOK_OWNER_UNKNOWN.
+   * A hook of a module that exists but is not enabled stays dormant, as does
+   * every other one when `known` is not given.
+   */
+  refuseStrayTaps(known?: Iterable<string>): void {
+    const owners = new Map<string, string>();
+    for (const e of this.entries.values()) if (!owners.has(prefixOf(e.name))) owners.set(prefixOf(e.name), e.owner);
+    const modules = known ? new Set(known) : undefined;
+    for (const { module, hook } of this.dormant) {
+      const p = prefixOf(hook);
+      const owner = owners.get(p);
+      if (owner !== undefined) {
+        const declared = [...this.entries.keys()].filter((n) => prefixOf(n) === p);
+        throw new AegirError('ERR_HOOK_UNDECLARED', { module, hook, owner, suggestion: closest(hook, declared), declared: declared.join(', ') });
+      }
+      if (modules && !modules.has(p)) {
+        const near = closest(p, modules);
+        const suggestion = near !== undefined ? near + hook.slice(p.length) : closest(hook, this.entries.keys());
+        throw new AegirError('ERR_HOOK_OWNER_UNKNOWN', { module, hook, owner: p, suggestion });
+      }
+    }
+  }
+
   /** Seal the bus: no more declarations or implementations. */
   seal(): this {
     this.sealed = true;
@@ -214,6 +244,12 @@ function createTapable(kind: HookKind): AnyTapable {
     case 'bail': return new AsyncSeriesBailHook<[unknown], unknown>(['payload']) as unknown as AnyTapable;
     case 'vote': return new AsyncSeriesBailHook<[unknown, unknown], unknown>(['payload', 'tally']) as unknown as AnyTapable;
   }
+}
+
+/** The owner a hook name claims: the part before its first '.' (the whole name when it has none). */
+function prefixOf(hook: string): string {
+  const dot = hook.indexOf('.');
+  return dot < 0 ? hook : hook.slice(0, dot);
 }
 
 /** The innermost cause of an error wrapped by hooks (ERR_HOOK_FAILED) or other layers. */

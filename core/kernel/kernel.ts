@@ -23,9 +23,17 @@ export class Kernel {
 
   /**
    * Build a kernel from modules already in hook order: declare core's hooks,
-   * then each module's, then let each module implement hooks, then seal.
+   * then each module's, then let each module implement hooks, then refuse
+   * implementations that can never be called (HookBus.refuseStrayTaps) and
+   * seal.
+   *
+   * @param known machine names of every module of the codebase, enabled or
+   *   not (the catalogue's keys): an implementation of a hook whose owner is
+   *   none of them is refused. Without it, such an implementation stays
+   *   dormant; a misspelt hook of an owner that is present is refused
+   *   either way.
    */
-  static create(modules: readonly LoadedModule[]): Kernel {
+  static create(modules: readonly LoadedModule[], known?: Iterable<string>): Kernel {
     const bus = new HookBus();
     bus.declare('core', coreHooks);
     for (const m of modules) if (m.definition.hooks) bus.declare(m.name, m.definition.hooks);
@@ -36,6 +44,7 @@ export class Kernel {
         on: (hook, fn, options) => bus.tap(m.name, hook as HookName, fn as never, options),
       });
     }
+    bus.refuseStrayTaps(known);
     return new Kernel(modules, bus.seal());
   }
 

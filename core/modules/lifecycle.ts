@@ -22,7 +22,7 @@ export async function rebuildKernel(site: Site, catalog?: Catalog): Promise<Kern
   const cat = catalog ?? (await site.catalog());
   const states = await site.modulesState.all();
   const enabled = [...states.values()].filter((s) => s.status === 'enabled').map((s) => s.name);
-  const kernel = Kernel.create(await site.codebase.load(cat, orderSubset(cat, enabled)));
+  const kernel = Kernel.create(await site.codebase.load(cat, orderSubset(cat, enabled)), cat.keys());
   site.useKernel(kernel);
   return kernel;
 }

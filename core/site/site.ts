@@ -108,7 +108,7 @@ export async function bootSite(codebase: Codebase, name: string, logger: Logger)
     const catalog = codebase.modules(profileOf(codebase, states), name);
     const enabled = usableModules(catalog, states, logger);
     const modules = await codebase.load(catalog, orderModules(catalog, enabled));
-    return new Site(codebase, name, settings, db, logger, Kernel.create(modules));
+    return new Site(codebase, name, settings, db, logger, Kernel.create(modules, catalog.keys()));
   } catch (e) {
     await db.destroy();
     throw e;

@@ -25,7 +25,7 @@ async function versionsKernel(ctx: CommandContext): Promise<Kernel> {
   if (!ctx.site) return ctx.kernel;
   const catalog = ctx.codebase.modules(undefined, undefined);
   const wanted = [...catalog.values()].filter((m) => (m.manifest.required || m.manifest.global) && m.manifest.type === 'module').map((m) => m.manifest.name);
-  return Kernel.create(await ctx.codebase.load(catalog, orderModules(catalog, withDependencies(catalog, wanted))));
+  return Kernel.create(await ctx.codebase.load(catalog, orderModules(catalog, withDependencies(catalog, wanted))), catalog.keys());
 }
 
 /**

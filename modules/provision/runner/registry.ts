@@ -12,18 +12,44 @@ export interface TaskRegistry {
   steps<T extends TaskOn>(def: TaskDefinition<T>): TaskStep<TaskContexts[T]>[];
 }
 
+const NAME = /^[a-z][a-z0-9-]{0,63}$/;
+const ON: readonly string[] = ['site', 'platform', 'server'];
+const COMMAND = /^provision-[a-z0-9-]+$/;
+
+/** What is wrong with a declared task, as the field to fix and the problem; undefined when nothing is. */
+function problemOf(def: AnyTaskDefinition): { field: string; problem: string } | undefined {
+  const { name, on, command, steps } = def as unknown as Record<string, unknown>;
+  if (typeof name !== 'string' || !NAME.test(name)) return { field: 'name', problem: `its name ${JSON.stringify(name)} is not a machine name (a lower-case letter, then up to 63 lower-case letters, digits or "-")` };
+  if (typeof on !== 'string' || !ON.includes(on)) return { field: 'on', problem: `it works on ${JSON.stringify(on)}, which is not one of ${ON.join(', ')}` };
+  if (typeof command !== 'string' || !COMMAND.test(command)) return { field: 'command', problem: `its command ${JSON.stringify(command)} is not a provision command (provision-<name>)` };
+  if (!Array.isArray(steps)) return { field: 'steps', problem: 'it has no list of steps' };
+  return undefined;
+}
+
 /**
- * Collect `provision.tasks` and `provision.steps` once per kernel. Two
- * modules declaring one task name is ERR_TASK_DUPLICATE; a step for a task
+ * Collect `provision.tasks` and `provision.steps` once per kernel. A task
+ * with a bad name, context type or command, or without steps, is
+ * ERR_TASK_DEFINITION_INVALID naming its module and the field to fix; two
+ * modules declaring one task name is ERR_TASK_DUPLICATE, two tasks running
+ * one command on one context type (which the context could not pick
+ * between) ERR_TASK_COMMAND_DUPLICATE; a step for a task
  * nobody declares, or of the wrong context type, is ERR_TASK_UNKNOWN
  * naming the module, so a typo never silently drops a step.
  */
 export function taskRegistry(kernel: Kernel): TaskRegistry {
   return kernel.registry('provision.tasks', () => {
     const tasks = new Map<string, { module: string; definition: AnyTaskDefinition }>();
+    const byCommand = new Map<string, { module: string; name: string }>();
     for (const { module, value } of kernel.hooks.has('provision.tasks') ? kernel.hooks.collect('provision.tasks') : []) {
+      const bad = problemOf(value);
+      if (bad) throw new AegirError('ERR_TASK_DEFINITION_INVALID', { task: String(value.name), module, ...bad });
       const prev = tasks.get(value.name);
       if (prev) throw new AegirError('ERR_TASK_DUPLICATE', { task: value.name, first: prev.module, second: module });
+      const sameCommand = byCommand.get(`${value.on} ${value.command}`);
+      if (sameCommand) {
+        throw new AegirError('ERR_TASK_COMMAND_DUPLICATE', { command: value.command, on: value.on, first: sameCommand.name, firstModule: sameCommand.module, second: value.name, secondModule: module });
+      }
+      byCommand.set(`${value.on} ${value.command}`, { module, name: value.name });
       tasks.set(value.name, { module, definition: value });
     }
     const known = (): string => [...tasks.keys()].sort().join(', ') || 'none';

@@ -6,15 +6,36 @@ import type { AppService, DbService, HttpService, ServiceEnv, ServiceImplementat
 
 type ByKind = { db: DbService; http: HttpService; app: AppService };
 
-/** Service implementations of a kernel by kind and type, collected once per kernel. */
+/** The kinds of service a server offers. */
+const KINDS: readonly string[] = ['http', 'db', 'app'];
+/** A service type is a machine name: it is stored in server contexts and names files. */
+const TYPE = /^[a-z][a-z0-9_]{0,31}$/;
+
+/**
+ * Service implementations of a kernel by kind and type, collected once per
+ * kernel. A kind other than http, db or app, a type that is not a machine
+ * name (ERR_SERVICE_INVALID) and two modules providing one kind and type
+ * (ERR_SERVICE_DUPLICATE, naming both) are refused: a server context names
+ * its service by type, so a clash would silently pick one of them.
+ */
 export function serviceImplementations(kernel: Kernel): ReadonlyMap<string, ServiceImplementation> {
   return kernel.registry('provision.services', () => {
-    const out = new Map<string, ServiceImplementation>();
-    for (const { value } of kernel.hooks.collect('provision.services')) {
-      const key = `${value.kind}/${value.type}`;
-      if (!out.has(key)) out.set(key, value);
+    const out = new Map<string, { module: string; value: ServiceImplementation }>();
+    for (const { module, value } of kernel.hooks.collect('provision.services')) {
+      const kind: unknown = value.kind;
+      const type: unknown = value.type;
+      if (typeof kind !== 'string' || !KINDS.includes(kind)) {
+        throw new AegirError('ERR_SERVICE_INVALID', { module, field: 'kind', problem: `its kind ${JSON.stringify(kind)} is not one of ${KINDS.join(', ')}` });
+      }
+      if (typeof type !== 'string' || !TYPE.test(type)) {
+        throw new AegirError('ERR_SERVICE_INVALID', { module, field: 'type', problem: `the type ${JSON.stringify(type)} of its ${kind} service is not a machine name (a lower-case letter, then up to 31 lower-case letters, digits or "_")` });
+      }
+      const key = `${kind}/${type}`;
+      const prev = out.get(key);
+      if (prev) throw new AegirError('ERR_SERVICE_DUPLICATE', { kind, type, first: prev.module, second: module });
+      out.set(key, { module, value });
     }
-    return out;
+    return new Map([...out].map(([k, v]) => [k, v.value]));
   });
 }
 
