@@ -7,6 +7,7 @@ import { main as backup } from './backup.js';
 import { main as boot } from './boot.js';
 import { main as claims } from './claims.js';
 import { main as cliStatus } from './cli-status.js';
+import { main as contribSize } from './contrib-size.js';
 import { main as hooks } from './hooks.js';
 import { main as hostmaster } from './hostmaster.js';
 import { main as migrate } from './migrate.js';
@@ -30,6 +31,7 @@ const benchmarks: readonly { readonly name: string; readonly run: () => Promise<
   { name: 'backup', run: backup },
   { name: 'migrate', run: migrate },
   { name: 'hostmaster', run: hostmaster },
+  { name: 'contrib-size', run: contribSize },
 ];
 
 function table(rows: readonly (readonly string[])[]): string {

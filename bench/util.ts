@@ -17,7 +17,7 @@ export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export interface Figure {
   readonly name: string;
   readonly value: number;
-  readonly unit: 'ms' | 'ns' | 'MB' | 'req/s';
+  readonly unit: 'ms' | 'ns' | 'MB' | 'req/s' | 'lines';
   /** Upper bound from the issue, if the figure has one. */
   readonly target?: number;
   /** The same work done the plainest way, measured in the same run. */

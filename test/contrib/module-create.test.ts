@@ -10,9 +10,11 @@ import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { writeAtomically } from '../../modules/system/commands/module-create.js';
 import { makeCodebase, REPO, type TestCodebase } from '../harness/codebase.js';
+import { expectCode } from '../harness/expect.js';
 import { cli, show, type CliRun } from '../cli/run-helper.js';
 
 const run = promisify(execFile);
@@ -85,6 +87,25 @@ describe('aegir module-create: typed skeletons of contrib modules', function () 
     }
   });
 
+  describe('the db and app skeletons', () => {
+    let tc: TestCodebase;
+    before(async function () {
+      this.timeout(60_000);
+      tc = makeCodebase();
+      for (const k of ['db', 'app']) expect((await cli(tc.root, ['module-create', `todo_${k}`, `--service=${k}`])).code).to.equal(0);
+    });
+    after(() => tc?.cleanup());
+
+    it('every method still to write fails with ERR_NOT_IMPLEMENTED, saying what it must do and where', async () => {
+      for (const k of ['db', 'app']) {
+        const mod = (await import(pathToFileURL(join(tc.root, 'sites', 'all', 'modules', `todo_${k}`, 'service.ts')).href)) as Record<string, { verify(env: never): Promise<string> }>;
+        const service = mod[`todo${k[0]!.toUpperCase()}${k.slice(1)}Service`]!;
+        const e = await expectCode(service.verify({} as never), 'ERR_NOT_IMPLEMENTED');
+        expect(e.message).to.contain(`todo_${k}`).and.contain('verify').and.contain(`sites/all/modules/todo_${k}/service.ts`);
+      }
+    });
+  });
+
   describe('bad input is refused, with what to fix, and nothing is written', () => {
     let tc: TestCodebase;
     beforeEach(() => { tc = makeCodebase(); });
@@ -127,6 +148,7 @@ describe('aegir module-create: typed skeletons of contrib modules', function () 
     it('more than one kind option', async () => {
       await refused(['both', '--task', '--node-type'], 'ERR_CLI_OPTION_VALUE', /give at most one of --service, --task and --node-type \(got --task, --node-type\)/);
       await refused(['both', '--service=db', '--task'], 'ERR_CLI_OPTION_VALUE', /at most one/);
+      await refused([`s${'x'.repeat(32)}`, '--service=http'], 'ERR_CLI_ARGUMENT_INVALID', /at most 32 characters: choose a shorter name/);
     });
 
     it('a write that fails half way leaves neither the module nor its temporary folder', async () => {

@@ -77,6 +77,8 @@ export const moduleCreate = defineCommand({
     if (!NEW_MODULE_NAME.test(name)) bad(`"${name}" is not a machine name: use 2 to 50 lower case letters, digits and "_", starting with a letter (such as my_module)`);
     const kinds = [ctx.options.service && '--service', ctx.options.task && '--task', ctx.options['node-type'] && '--node-type'].filter(Boolean);
     if (kinds.length > 1) throw new AegirError('ERR_CLI_OPTION_VALUE', { option: 'service', command: COMMAND, problem: `give at most one of --service, --task and --node-type (got ${kinds.join(', ')})` });
+    // The name is the service's type too, and provision takes types of at most 32 characters.
+    if (ctx.options.service && name.length > 32) bad(`"${name}" is also the service type, which is at most 32 characters: choose a shorter name`);
     const taken = everyModule(ctx.codebase).get(name);
     if (taken) bad(`a module named "${name}" exists already (${relative(ctx.codebase.root, taken.dir) || '.'}); choose another name`);
     const target = join(ctx.codebase.root, 'sites', 'all', 'modules', name);
