@@ -3,6 +3,7 @@ import type { SiteContext } from '../../core/site/context.js';
 import type { HostingObject } from './objects/object.js';
 import type { RunOutcome } from './queue/dispatcher.js';
 import type { TaskRow } from './queue/store.js';
+import type { OutboxSender } from './outbox/types.js';
 import type { PeriodicQueue } from './periodic/types.js';
 import type { TaskTypeDefinition } from './tasks/types.js';
 
@@ -33,12 +34,15 @@ export interface TaskEndEvent {
  * - `hosting.task_failed` (event, likewise, for error and cancelled).
  * - `hosting.queues` (collect, once per kernel): periodic queues (see
  *   periodic/types.ts), run where the dispatcher runs.
+ * - `hosting.outbox_senders` (collect, once per kernel): who delivers the
+ *   outbox's messages of each channel (see outbox/types.ts); one per channel.
  */
 export const hostingHooks = {
   'hosting.task_types': hook.collect<TaskTypeDefinition>('Task types per object kind (server, platform, site): the provision command, permission, arguments and states; collected once per kernel.'),
   'hosting.task_succeeded': hook.event<TaskEndEvent>('A task ended with success or warning: bring the front end up to date with what the back end did.'),
   'hosting.task_failed': hook.event<TaskEndEvent>('A task ended with error or was cancelled: undo what the front end had assumed.'),
   'hosting.queues': hook.collect<PeriodicQueue>('Periodic queues (site cron, scheduled backups, retention, old tasks), run beside the dispatcher; collected once per kernel.'),
+  'hosting.outbox_senders': hook.collect<OutboxSender>('Senders of the outbox\'s messages, one per channel (webhooks): the outbox keeps, retries and logs, the sender tries once; collected once per kernel.'),
 } as const;
 
 /** Types of the hosting module's hooks. */

@@ -23,6 +23,9 @@ import { insertTaskRow, taskNodeType } from './objects/task-node.js';
 import { objectNodeTypes } from './objects/types.js';
 import { dispatchWhileServing } from './queue/in-serve.js';
 import { queueSchema } from './queue/schema.js';
+import { outboxQueue } from './outbox/outbox.js';
+import { outboxSchema, outboxTable } from './outbox/schema.js';
+import { createTable } from '../../core/database/schema.js';
 import { builtinTaskTypes, taskPermissions } from './tasks/builtin.js';
 import { recordImport } from './tasks/import.js';
 import { recordFailure, recordSiteModules, recordSuccess } from './tasks/reactions.js';
@@ -39,7 +42,15 @@ const permissions = [...hostingPermissions, ...taskPermissions];
  */
 export default defineModule({
   hooks: hostingHooks,
-  schema: { ...queueSchema, ...objectSchema },
+  schema: { ...queueSchema, ...objectSchema, ...outboxSchema },
+  updates: {
+    1: {
+      description: 'Make the outbox table (hosting_outbox): messages to other systems, retried with back-off',
+      async run(site) {
+        if (!(await site.db.schema.hasTable('hosting_outbox'))) await createTable(site.db, 'hosting_outbox', outboxTable);
+      },
+    },
+  },
   register(api) {
     api.on('node.types', (add) => { for (const t of [...objectNodeTypes, taskNodeType, packageNodeType]) add(withPage(t)); });
     api.on('node.validate', (add, { node }) => { for (const e of checkObjectDraft(node)) add(e); });
@@ -54,7 +65,7 @@ export default defineModule({
     api.on('node.load', loadObjects);
     api.on('user.permissions', (add) => { for (const p of permissions) add(p); });
     api.on('hosting.task_types', (add) => { for (const t of builtinTaskTypes) add(t); });
-    api.on('hosting.queues', (add) => { for (const q of builtinQueues) add(q); });
+    api.on('hosting.queues', (add) => { for (const q of [...builtinQueues, outboxQueue]) add(q); });
     api.on('hosting.task_succeeded', recordSuccess);
     api.on('hosting.task_succeeded', recordImport);
     api.on('hosting.task_succeeded', recordSiteModules);

@@ -13,7 +13,12 @@ import { CONSOLE_ACCOUNT } from '../../modules/hosting/commands/common.js';
 import type { Dispatcher } from '../../modules/hosting/queue/dispatcher.js';
 import { queueTask } from '../../modules/hosting/tasks/queue-task.js';
 import { saveNode } from '../../modules/node/storage.js';
-import { backoffMs, deliverDue, MAX_ATTEMPTS } from '../../sites/all/modules/webhooks/deliver.js';
+import { Kernel } from '../../core/kernel/kernel.js';
+import { hostingHooks } from '../../modules/hosting/hooks.js';
+import hosting from '../../modules/hosting/index.js';
+import type { OutboxSender } from '../../modules/hosting/outbox/types.js';
+import { mod } from '../modules/node/kernel.js';
+import { backoffMs, MAX_ATTEMPTS, outboxSenders, queueMessage, sendDue as deliverDue } from '../../modules/hosting/outbox/outbox.js';
 import { expectCode } from '../harness/expect.js';
 import { freePort } from '../harness/ports.js';
 import { hostmasterEnv, until, type HostmasterEnv } from '../modules/hosting/env.js';
@@ -46,8 +51,8 @@ describe('contrib webhooks: signed POSTs after tasks, retried with back-off', fu
   let d: Dispatcher;
   let rx: Awaited<ReturnType<typeof receiver>>;
   let server: number;
-  const deliveries = async (webhook: number) => (await h.site.db('webhook_delivery').where({ webhook_nid: webhook }).orderBy('did')) as
-    { did: number; task_nid: number; status: string; attempts: number; next_at: number; last_status: number | null; last_error: string; body: string }[];
+  const deliveries = async (webhook: number) => (await h.site.db('hosting_outbox').where({ channel: 'webhooks', ref: webhook }).orderBy('id')) as
+    { id: number; task_nid: number; status: string; attempts: number; next_at: number; last_status: number | null; last_error: string; body: string }[];
   const webhook = async (title: string, fields: Record<string, string>): Promise<number> =>
     (await saveNode(h.site, { type: 'webhook', title, fields: { task_types: '', statuses: '', secret: SECRET, ...fields } }, { account: CONSOLE_ACCOUNT })).nid;
   const verify = async (): Promise<number> => {
@@ -85,7 +90,7 @@ describe('contrib webhooks: signed POSTs after tasks, retried with back-off', fu
     expect(body.object).to.include({ kind: 'server', nid: server });
     const [row] = await deliveries(hook);
     expect(row).to.include({ task_nid: task, status: 'delivered', attempts: 1, last_status: 200, last_error: '' });
-    expect(req!.headers['x-aegir-delivery']).to.equal(String(row!.did));
+    expect(req!.headers['x-aegir-delivery']).to.equal(String(row!.id));
     for (const q of quiet) expect(await deliveries(q)).to.deep.equal([]);
     // Only the secret's owner can sign: the secret is in no request.
     expect(JSON.stringify(rx.got)).to.not.include(SECRET);
@@ -112,7 +117,7 @@ describe('contrib webhooks: signed POSTs after tasks, retried with back-off', fu
     [row] = await deliveries(hook);
     expect(row).to.include({ status: 'delivered', attempts: 3, last_status: 200 });
     expect(rx.got.map((g) => g.body)).to.deep.equal([row!.body, row!.body, row!.body]);
-    expect(h.logs.map((l) => l.message).filter((m) => m.startsWith(`Webhook ${hook}:`))).to.have.length(3);
+    expect(h.logs.map((l) => l.message).filter((m) => m.includes(` to webhook ${hook} (http://127.0.0.1:${rx.port})`))).to.have.length(3);
     await h.site.db('node').where({ nid: hook }).update({ status: 0 });
   });
 
@@ -133,5 +138,38 @@ describe('contrib webhooks: signed POSTs after tasks, retried with back-off', fu
     expect(e.message).to.include('Give an http:// or https:// address').and.include('Not a task type name: Bad Type').and.include('Not an ending: done').and.include('at least 16 characters');
     await expectCode(saveNode(h.site, { type: 'webhook', title: 'Creds', fields: { url: 'https://user:pass@example.com/', secret: SECRET } }, { account: CONSOLE_ACCOUNT }), 'ERR_NODE_INVALID');
     expect(await h.site.db('node').where({ type: 'webhook' }).count({ n: '*' })).to.deep.equal(before);
+  });
+  it('the outbox: a message of a channel no enabled module sends on fails at once, saying so; a webhook gone meanwhile is given up', async () => {
+    const id = await queueMessage(h.site, { channel: 'nobody', body: '{}' });
+    expect(await deliverDue(h.site, Date.now(), [id])).to.equal(1);
+    expect(await h.site.db('hosting_outbox').where({ id }).first()).to.include({ status: 'failed', attempts: 1, last_error: 'no enabled module sends on channel "nobody"' });
+    const gone = await queueMessage(h.site, { channel: 'webhooks', ref: 999_999, body: '{}' });
+    await deliverDue(h.site, Date.now(), [gone]);
+    expect(await h.site.db('hosting_outbox').where({ id: gone }).first()).to.include({ status: 'failed', attempts: 1, last_error: 'the webhook is gone or unpublished' });
+    await expectCode(queueMessage(h.site, { channel: 'Bad Channel', body: '{}' }), 'ERR_OUTBOX_SENDER_INVALID');
+  });
+
+  it('hosting update 1 makes the outbox table on a hostmaster that has none', async () => {
+    await h.site.db.schema.dropTable('hosting_outbox');
+    await hosting.updates![1]!.run(h.site);
+    expect(await h.site.db.schema.hasTable('hosting_outbox')).to.equal(true);
+    await queueMessage(h.site, { channel: 'nobody', body: '{}' });
+  });
+});
+
+describe('hosting outbox: senders', () => {
+  const sender = (channel: string): OutboxSender => ({ channel, label: 'Test', send: async () => ({ to: 'nowhere' }) });
+  const kernel = (...modules: [string, string][]) => Kernel.create([mod('hosting', { hooks: hostingHooks }),
+    ...modules.map(([name, channel]) => mod(name, { register: (api) => api.on('hosting.outbox_senders', (add) => add(sender(channel))) }))]);
+
+  it('one sender per channel: a second is refused, naming both modules', async () => {
+    expect([...outboxSenders(kernel(['mail', 'mail'], ['chat', 'chat'])).keys()]).to.deep.equal(['mail', 'chat']);
+    const e = await expectCode(Promise.resolve().then(() => outboxSenders(kernel(['first_mod', 'mail'], ['second_mod', 'mail']))), 'ERR_OUTBOX_SENDER_DUPLICATE');
+    expect(e.message).to.contain('"first_mod" and "second_mod"');
+  });
+
+  it('a channel that is no machine name is refused, naming the module', async () => {
+    const e = await expectCode(Promise.resolve().then(() => outboxSenders(kernel(['odd', 'Mail!']))), 'ERR_OUTBOX_SENDER_INVALID');
+    expect(e.message).to.contain('Module "odd"');
   });
 });
