@@ -12,33 +12,14 @@
 //   defaults and on nginx and MariaDB (AEGIR_BENCH_LIFE=0 leaves it out).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../test/harness/ports.js';
 import { childEnv, endBackend, fmt, isMain, machine, median, nowNs, printFigures, REPO, wall, type Figure } from './util.js';
+import { localHttp as http } from '../test/harness/local-http.js';
 
 const ROUNDS = Number(process.env.AEGIR_BENCH_ROUNDS ?? 3);
 const TOKEN = /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/;
-
-interface Reply { status: number; body: string; headers: Record<string, string | string[] | undefined> }
-
-function http(port: number, method: 'GET' | 'POST', path: string, opts: { cookie?: string; form?: Record<string, string> } = {}): Promise<Reply> {
-  const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, timeout: 10_000, headers: {
-      host: `localhost:${port}`, ...(opts.cookie ? { cookie: opts.cookie } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
-    } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end(body);
-  });
-}
 
 async function until(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;

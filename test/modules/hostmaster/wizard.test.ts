@@ -6,31 +6,12 @@
  */
 import { expect } from 'chai';
 import { existsSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { consumeSetupToken, newSetupToken, TOKEN_LIFE_MS } from '../../../modules/hostmaster-setup/token.js';
 import { expectCode } from '../../harness/expect.js';
 import { until } from '../hosting/env.js';
 import { hostmasterBox, type HostmasterBox } from './env.js';
-
-interface Reply { status: number; body: string; headers: Record<string, string | string[] | undefined> }
-
-function http(port: number, method: 'GET' | 'POST', path: string, opts: { cookie?: string; form?: Record<string, string> } = {}): Promise<Reply> {
-  const body = opts.form ? new URLSearchParams(opts.form).toString() : undefined;
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, timeout: 10_000, headers: {
-      host: `localhost:${port}`, ...(opts.cookie ? { cookie: opts.cookie } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {}),
-    } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.end(body);
-  });
-}
+import { localHttp as http } from '../../harness/local-http.js';
 
 /** Start hostmaster-start on the box; resolves with the child and the token it printed. */
 async function startWizard(box: HostmasterBox): Promise<{ token: string; out: () => string; child: ReturnType<HostmasterBox['spawn']> }> {
