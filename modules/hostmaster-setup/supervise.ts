@@ -79,7 +79,7 @@ async function queuePlatformVerifies(codebase: Codebase, m: HostmasterMarker, lo
 }
 
 /** End every process the back end runs from this home (the proxy, the app processes): SIGTERM, then SIGKILL after 10 s. */
-async function stopAll(home: string, logger: Logger): Promise<void> {
+export async function stopAll(home: string, logger: Logger): Promise<void> {
   const run = join(home, 'run');
   const pids = (existsSync(run) ? readdirSync(run).filter((f) => f.endsWith('.pid')) : []).map((f) => pidOf(join(run, f))).filter((p): p is number => p !== undefined);
   const signal = (pid: number, s: NodeJS.Signals): void => { try { process.kill(pid, s); } catch { /* gone meanwhile */ } };

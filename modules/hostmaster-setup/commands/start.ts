@@ -3,7 +3,7 @@ import { defineCommand } from '../../../core/cli/command.js';
 import { defaultAnswers } from '../answers.js';
 import { detectEnvironment } from '../detect.js';
 import { readMarker } from '../marker.js';
-import { supervise } from '../supervise.js';
+import { stopAll, supervise } from '../supervise.js';
 import { newSetupToken } from '../token.js';
 import { runWizard } from '../wizard/server.js';
 
@@ -31,8 +31,14 @@ export const hostmasterStart = defineCommand({
       const { token, expires } = newSetupToken(home);
       const shown = ctx.options.host === '0.0.0.0' ? env.hostname : ctx.options.host === '127.0.0.1' ? 'localhost' : ctx.options.host;
       ctx.logger.success(`No hostmaster is installed yet. Open http://${shown}:${ctx.options.port}/ and type this setup token (it works once, until ${new Date(expires).toISOString().slice(11, 16)} UTC):\n\n    ${token}\n`);
-      const installed = await runWizard({ codebase: ctx.codebase, env, defaults: defaultAnswers(home), logger: ctx.logger, port: ctx.options.port, host: ctx.options.host });
-      ctx.logger.success(`The hostmaster is installed at ${installed.url} (${(installed.elapsedMs / 1000).toFixed(1)} s).`);
+      const { installed, stopped } = await runWizard({ codebase: ctx.codebase, env, defaults: defaultAnswers(home), logger: ctx.logger, port: ctx.options.port, host: ctx.options.host });
+      if (installed) ctx.logger.success(`The hostmaster is installed at ${installed.url} (${(installed.elapsedMs / 1000).toFixed(1)} s).`);
+      if (stopped) {
+        // The install started the web server and the hostmaster's app process: a stop ends them too.
+        if (installed) await stopAll(home, ctx.logger);
+        ctx.logger.notice(`${stopped}: stopped${installed ? '; the next start serves the hostmaster' : ' before anything was installed'}.`);
+        return { data: { url: installed?.url ?? null, stopped } };
+      }
       marker = readMarker(home)!;
     }
     await supervise(ctx.codebase, marker, home, ctx.logger);

@@ -47,9 +47,11 @@ const same = (a: string, b: string): boolean => a.length === b.length && timingS
  * not be detected, checks the answers (each problem at its field, nothing
  * made), installs, hands its port over to the hostmaster's web server, and
  * resolves once the hostmaster runs. A failed install takes back what it
- * made and shows the form again with the cause.
+ * made and shows the form again with the cause. SIGTERM or SIGINT before
+ * an install ends the wizard; during one, the install finishes (or is
+ * taken back) first, and the outcome says it was stopped.
  */
-export function runWizard(o: WizardOptions): Promise<Installed> {
+export function runWizard(o: WizardOptions): Promise<WizardOutcome> {
   let session: string | undefined;
   const csrf = randomBytes(24).toString('base64url');
   let tries: number[] = [];
@@ -60,8 +62,22 @@ export function runWizard(o: WizardOptions): Promise<Installed> {
   let linkFetched = false;
   let installing = false;
   let server: Server | undefined;
-  let finish: (done: Installed) => void = () => undefined;
-  const done = new Promise<Installed>((r) => { finish = r; });
+  let stopped: NodeJS.Signals | undefined;
+  let settle: (done: WizardOutcome) => void = () => undefined;
+  const done = new Promise<WizardOutcome>((r) => { settle = r; });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopped) return;
+    stopped = signal;
+    if (installing) o.logger.warning(`${signal}: the install under way finishes (or is taken back) first; then what it started stops.`);
+    else void close().then(() => finish({ stopped: signal }));
+  };
+  const finish = (outcome: WizardOutcome): void => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    settle(outcome);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 
   const hasSession = (req: Request): boolean => !!session && same(cookie.parse(req.headers.cookie ?? '')[COOKIE] ?? '', session);
   const app = express();
@@ -113,11 +129,12 @@ export function runWizard(o: WizardOptions): Promise<Installed> {
       },
     }).then((installed) => {
       dropSetupToken(o.defaults.home);
-      void close().then(() => finish(installed));
+      void close().then(() => finish({ installed, ...(stopped ? { stopped } : {}) }));
     }, async (e: unknown) => {
       problems = { '': isAegirError(e) ? e.message : describe(e) };
       installing = false;
       o.logger.error(problems['']!);
+      if (stopped) return void close().then(() => finish({ stopped }));
       if (!server) await listenNow();
     });
     res.redirect(303, '/');
@@ -147,5 +164,15 @@ export function runWizard(o: WizardOptions): Promise<Installed> {
     if (!s) return Promise.resolve();
     return new Promise((resolve) => { s.close(() => resolve()); s.closeAllConnections(); });
   }
-  return listenNow().then(() => done);
+  return listenNow().then(() => done, (e: unknown) => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    throw e;
+  });
+}
+
+/** How the wizard ended: the hostmaster installed, stopped by a signal, or both (stopped during the install, which finished first). */
+export interface WizardOutcome {
+  readonly installed?: Installed;
+  readonly stopped?: NodeJS.Signals;
 }

@@ -144,3 +144,57 @@ describe('aegir hostmaster-start: stopped as soon as the hostmaster answers', fu
     expect(box.pids(), `stopped ${early ? 'before' : 'after'} it said it runs`).to.deep.equal([]);
   });
 });
+
+describe('aegir hostmaster-start: stopped while the wizard runs', function () {
+  this.timeout(300_000);
+  let box: HostmasterBox;
+  before(async () => { box = await hostmasterBox(); });
+  after(async () => { await box?.stop(); });
+
+  /** The token typed and the answers form's csrf value: a browser session ready to install. */
+  const session = async (w: Awaited<ReturnType<typeof startWizard>>): Promise<{ cookie: string; csrf: string }> => {
+    const right = await http(box.port, 'POST', '/setup/token', { form: { token: w.token } });
+    const cookie = String(right.headers['set-cookie']).split(';')[0]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec((await http(box.port, 'GET', '/', { cookie })).body)![1]!;
+    return { cookie, csrf };
+  };
+
+  it('SIGTERM before an install ends the wizard at once, having made nothing', async () => {
+    const w = await startWizard(box);
+    await session(w);
+    w.child.child.kill('SIGTERM');
+    const end = await w.child.done;
+    expect(end.code, w.out()).to.equal(0);
+    expect(w.out()).to.include('SIGTERM: stopped before anything was installed');
+    expect(existsSync(join(box.tc.root, 'sites', 'localhost'))).to.equal(false);
+    expect(box.pids()).to.deep.equal([]);
+  });
+
+  it('SIGTERM during the install lets it finish, then ends what it started; the next start serves the hostmaster', async () => {
+    const w = await startWizard(box);
+    const { cookie, csrf } = await session(w);
+    const go = await http(box.port, 'POST', '/setup/install', { cookie, form: { csrf, uri: 'localhost', http: 'builtin', http_port: String(box.port), db: 'sqlite', account_name: 'admin', account_mail: 'admin@example.com' } });
+    expect(go.status).to.equal(303);
+    await until(async () => ((JSON.parse((await http(box.port, 'GET', '/setup/progress.json', { cookie })).body) as { steps: string[] }).steps.length > 0), 60_000);
+    w.child.child.kill('SIGTERM');
+    const end = await w.child.done;
+    expect(end.code, w.out()).to.equal(0);
+    expect(w.out()).to.include('SIGTERM: the install under way finishes (or is taken back) first');
+    expect(w.out()).to.include('The hostmaster is installed at');
+    expect(w.out()).to.include('SIGTERM: stopped; the next start serves the hostmaster');
+    expect(existsSync(join(box.tc.root, 'sites', 'localhost', 'settings.json'))).to.equal(true);
+    expect(box.pids(), 'the web server and the app process the install started are ended').to.deep.equal([]);
+    const s = box.spawn(['hostmaster-start', `--port=${box.port}`]);
+    let text = '';
+    s.child.stdout!.on('data', (c: Buffer) => { text += c.toString(); });
+    s.child.stderr!.on('data', (c: Buffer) => { text += c.toString(); });
+    try {
+      await until(() => text.includes('The hostmaster runs at'), 120_000).catch((e: Error) => { throw new Error(`${e.message}; the second start printed:\n${text}`); });
+      expect((await http(box.port, 'GET', '/user/login')).status).to.equal(200);
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.done;
+    }
+  });
+});
+
