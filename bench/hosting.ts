@@ -56,9 +56,29 @@ async function latencies(driver: 'sqlite' | 'mysql'): Promise<{ claim: number[];
   }
 }
 
+/** CPU time of the whole machine so far (all cores, user + system, in ms) from /proc/stat. */
+function machineCpuMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait; clock ticks of 10 ms.
+  return (fields.reduce((a, b) => a + b, 0) - fields[3]! - fields[4]!) * 10;
+}
+
+/** CPU (ms) of this process (the dispatcher and its SQLite) and of the children it waited for (the back-end commands and what they ran). */
+function ownCpuMs(): { self: number; children: number } {
+  const f = readFileSync('/proc/self/stat', 'utf8');
+  const [utime, stime, cutime, cstime] = f.slice(f.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number) as [number, number, number, number];
+  return { self: (utime + stime) * 10, children: (cutime + cstime) * 10 };
+}
+
+/** Machine CPU used by each kind of run, to tell how busy the cores were (cores in use = CPU / wall), and where it went. */
+const cpuUsed = { serial: 0, parallel: 0 };
+const cpuParts = { serial: { self: 0, children: 0 }, parallel: { self: 0, children: 0 } };
+
 /** Wall time of `n` installs over two servers with the given limits (in-process dispatcher). */
 async function installs(h: HostmasterEnv, platforms: readonly number[], servers: readonly number[], prefix: string, n: number, limits: { global: number; perServer: number }): Promise<number> {
   const d = h.dispatcher(limits);
+  const cpu0 = machineCpuMs();
+  const own0 = ownCpuMs();
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     await saveNode(h.site, { type: 'site', title: `${prefix}${i}.bench.test`, fields: { platform: platforms[i % 2]!, db_server: servers[i % 2]!, profile: 'minimal' } }, { account: CONSOLE_ACCOUNT });
@@ -66,6 +86,11 @@ async function installs(h: HostmasterEnv, platforms: readonly number[], servers:
   await d.start();
   await until(async () => Number((await h.site.db('hosting_task').where({ task_type: 'install' }).whereIn('status', ['queued', 'processing']).count({ n: '*' }))[0]!.n) === 0, 3_600_000);
   const ms = performance.now() - t0;
+  const kind = limits.global === 1 ? 'serial' : 'parallel';
+  cpuUsed[kind] += machineCpuMs() - cpu0;
+  const own1 = ownCpuMs();
+  cpuParts[kind].self += own1.self - own0.self;
+  cpuParts[kind].children += own1.children - own0.children;
   await d.stop();
   const failed = Number((await h.site.db('hosting_task').where({ task_type: 'install', status: 'error' }).count({ n: '*' }))[0]!.n);
   if (failed) throw new Error(`${failed} install(s) failed`);
@@ -80,10 +105,12 @@ export async function main(): Promise<Figure[]> {
     spawnSync(process.execPath, ['-e', '0']);
     bare.push(performance.now() - t0);
   }
-  const sqlite = await latencies('sqlite');
-  const mysql = await latencies('mysql');
+  // AEGIR_BENCH_LATENCY=0 leaves the latencies out (to look at the installs alone).
+  const withLatency = process.env.AEGIR_BENCH_LATENCY !== '0';
+  const sqlite = withLatency ? await latencies('sqlite') : { claim: [], firstLine: [] };
+  const mysql = withLatency ? await latencies('mysql') : { claim: [], firstLine: [] };
   await stopMariadb();
-  console.log(`daemon, queued to claimed: SQLite ${fmt(median(sqlite.claim))} ms, MariaDB ${fmt(median(mysql.claim))} ms; to the first log line: ${fmt(median(sqlite.firstLine))} ms (node -e 0: ${fmt(median(bare))} ms)`);
+  if (withLatency) console.log(`daemon, queued to claimed: SQLite ${fmt(median(sqlite.claim))} ms, MariaDB ${fmt(median(mysql.claim))} ms; to the first log line: ${fmt(median(sqlite.firstLine))} ms (node -e 0: ${fmt(median(bare))} ms)`);
 
   const h = await hostmasterEnv('sqlite');
   let parallel: number;
@@ -127,6 +154,12 @@ export async function main(): Promise<Figure[]> {
     await h.stop();
   }
   console.log(`${INSTALLS} installs over two servers: ${fmt(parallel / 1000)} s at 2 per server, ${fmt(serial / 1000)} s one at a time: ${fmt(serial / parallel)}x`);
+  console.log(`cores in use: ${fmt(cpuUsed.serial / serial)} one at a time, ${fmt(cpuUsed.parallel / parallel)} at 2 per server (CPU ${fmt(cpuUsed.serial / 1000)} s and ${fmt(cpuUsed.parallel / 1000)} s)`);
+  for (const k of ['serial', 'parallel'] as const) {
+    const p = cpuParts[k];
+    console.log(`  CPU ${k === 'serial' ? 'one at a time' : 'at 2 per server'}: dispatcher ${fmt(p.self / 1000)} s, back-end commands ${fmt(p.children / 1000)} s, the rest (web server, app processes, others) ${fmt((cpuUsed[k] - p.self - p.children) / 1000)} s`);
+  }
+  if (!withLatency) return [{ name: `${INSTALLS} site installs over two servers, 2 per server`, value: parallel, unit: 'ms', baseline: { name: 'one at a time', value: serial } }];
   return [
     { name: 'hosting-queued (own process, SQLite), queued to claimed, median', value: median(sqlite.claim), unit: 'ms', target: 100 },
     { name: 'hosting-queued (own process, MariaDB), queued to claimed, median', value: median(mysql.claim), unit: 'ms', target: 100 },
