@@ -105,17 +105,19 @@ export function startServe(cwd: string): Promise<Served> {
 
 /**
  * Launch headless Chromium with each of `hosts` resolving to 127.0.0.1
- * and nothing reaching out on its own (no updates, sync or QUIC).
+ * (or, given as { host, to }, to the address and port `to` names) and
+ * nothing reaching out on its own (no updates, sync or QUIC).
  */
-export async function launchChromium(hosts: readonly string[]): Promise<Browser> {
+export async function launchChromium(hosts: readonly (string | { readonly host: string; readonly to: string })[]): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does)`);
+  const rules = hosts.map((h) => (typeof h === 'string' ? `MAP ${h} 127.0.0.1` : `MAP ${h.host} ${h.to}`));
   return chromium.launch({
     executablePath: CHROMIUM,
     timeout: 60_000,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      `--host-resolver-rules=${hosts.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}`,
+      `--host-resolver-rules=${rules.join(', ')}`,
     ],
   });
 }

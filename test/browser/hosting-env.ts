@@ -12,14 +12,13 @@
  *     await browser.close(); await hm.stop();
  */
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createApp } from '../../core/http/app.js';
 import { listen, type Running } from '../../core/http/server.js';
 import { cli, show } from '../cli/run-helper.js';
 import { linkThemes } from '../harness/http.js';
 import { hostmasterEnv, type HostmasterEnv } from '../modules/hosting/env.js';
-import { CHROMIUM } from './browser.js';
+import { launchChromium } from './browser.js';
 
 /** The hostmaster's host name (its folder under sites/). */
 export const HOSTMASTER = 'hostmaster.test';
@@ -83,25 +82,14 @@ export async function serveHostmaster(adminPass: string): Promise<ServedHostmast
 }
 
 /**
- * Headless Chromium as test/browser/browser.ts launches it (same flags),
+ * Headless Chromium as test/browser/browser.ts launches it,
  * with the hostmaster resolving to 127.0.0.1 and each hosted site to the
  * back end's built-in proxy: 127.0.0.1 on the proxy's port, whatever port
- * an address names. launchChromium maps names to an address only; a port
- * is needed here because the one-time login link that provision-login-reset
+ * an address names. The port is needed because the one-time login link that provision-login-reset
  * makes names no port (`http://<domain>/user/reset/...`, where the site
  * page's "Open" link names the proxy's), so it reaches the proxy as it
  * would reach port 80 on a real server.
  */
-export async function launchHostingChromium(hm: ServedHostmaster, sites: readonly string[]): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium (.ci/run does)`);
-  const rules = [`MAP ${HOSTMASTER} 127.0.0.1`, ...sites.map((s) => `MAP ${s} 127.0.0.1:${hm.h.pe.proxyPort}`)];
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    timeout: 60_000,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
-      `--host-resolver-rules=${rules.join(', ')}`,
-    ],
-  });
+export function launchHostingChromium(hm: ServedHostmaster, sites: readonly string[]): Promise<Browser> {
+  return launchChromium([HOSTMASTER, ...sites.map((host) => ({ host, to: `127.0.0.1:${hm.h.pe.proxyPort}` }))]);
 }

@@ -17,7 +17,7 @@ import { expect } from 'chai';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { openDatabase } from '../../core/database/connect.js';
+import { openDatabase, openServer } from '../../core/database/connect.js';
 import { readSettings } from '../../core/settings/settings.js';
 import { getWithHost } from '../../modules/provision/tasks/checks.js';
 import { REPO } from '../harness/codebase.js';
@@ -117,6 +117,30 @@ export function lifeRepo(): TestRepo {
 }
 
 /** Install the hostmaster on a stack from a clean codebase and home, and start it. */
+/** Drop the hostmaster's own database and user (hostmaster_*) that hostmaster-install made on the run's MariaDB; an error if one is left. */
+async function dropHostmasterDatabase(root: string): Promise<void> {
+  const sites = join(root, 'sites');
+  const made: string[] = [];
+  for (const dir of existsSync(sites) ? readdirSync(sites) : []) {
+    const db = readSettingsQuietly(join(sites, dir))?.database;
+    if (db?.driver !== 'mysql' || !/^hostmaster_[0-9a-f]{6}$/.test(db.database)) continue;
+    const admin = await openServer({ ...(await mariadb()).admin, driver: 'mysql', database: '' });
+    try {
+      for (const host of ['localhost', '127.0.0.1']) await admin.raw('DROP USER IF EXISTS ?@?', [db.user, host]);
+      await admin.raw('DROP DATABASE IF EXISTS ??', [db.database]);
+      made.push(db.database);
+    } finally {
+      await admin.destroy();
+    }
+  }
+  const left = (await (await mariadb()).databases()).filter((d) => made.includes(d));
+  if (!made.length || left.length) throw new Error(`the hostmaster's database was not dropped: made ${made.join(', ') || 'none found'}, left ${left.join(', ') || 'none'}`);
+}
+
+function readSettingsQuietly(dir: string): ReturnType<typeof readSettings> {
+  try { return readSettings(dir); } catch { return undefined; }
+}
+
 export async function startLife(stack: LifeStack): Promise<Life> {
   const box = await hostmasterBox();
   const repo = lifeRepo();
@@ -138,6 +162,7 @@ export async function startLife(stack: LifeStack): Promise<Life> {
       clearTimeout(timer);
     }
     stopNginx();
+    if (stack.db === 'mysql') await dropHostmasterDatabase(box.tc.root);
     await box.stop();
     repo.cleanup();
   };
