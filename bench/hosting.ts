@@ -84,7 +84,13 @@ async function installs(h: HostmasterEnv, platforms: readonly number[], servers:
     await saveNode(h.site, { type: 'site', title: `${prefix}${i}.bench.test`, fields: { platform: platforms[i % 2]!, db_server: servers[i % 2]!, profile: 'minimal' } }, { account: CONSOLE_ACCOUNT });
   }
   await d.start();
-  await until(async () => Number((await h.site.db('hosting_task').where({ task_type: 'install' }).whereIn('status', ['queued', 'processing']).count({ n: '*' }))[0]!.n) === 0, 3_600_000);
+  // Polled every 200 ms, not every 20: the poll runs in the dispatcher's process and would take CPU from the tasks it times (most at 2 per server, where the cores are full).
+  for (;;) {
+    const left = Number((await h.site.db('hosting_task').where({ task_type: 'install' }).whereIn('status', ['queued', 'processing']).count({ n: '*' }))[0]!.n);
+    if (left === 0) break;
+    if (performance.now() - t0 > 3_600_000) throw new Error(`${left} install(s) still queued or running after an hour`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
   const ms = performance.now() - t0;
   const kind = limits.global === 1 ? 'serial' : 'parallel';
   cpuUsed[kind] += machineCpuMs() - cpu0;
