@@ -12,15 +12,12 @@ import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { createApp } from '../../core/http/app.js';
-import { listen } from '../../core/http/server.js';
 import { CONSOLE_ACCOUNT } from '../../modules/hosting/commands/common.js';
 import type { Dispatcher } from '../../modules/hosting/queue/dispatcher.js';
 import { taskType } from '../../modules/hosting/tasks/registry.js';
 import { queueTask } from '../../modules/hosting/tasks/queue-task.js';
 import { saveNode } from '../../modules/node/storage.js';
-import { cli, show } from '../cli/run-helper.js';
-import { HttpClient, linkThemes } from '../harness/http.js';
+import { asHostmasterAdmin } from '../modules/hosting/admin-web.js';
 import { hostmasterEnv, type HostmasterEnv } from '../modules/hosting/env.js';
 
 const DOMAIN = 'updates.test';
@@ -129,26 +126,14 @@ describe('contrib db_updates: "Run database updates" backs up, updates, and rest
   });
 
   it('is offered on the site\'s page like every task, with its form', async () => {
-    linkThemes(h.pe.backend);
-    const pass = 'Updates-Test-Pass-1234';
-    const set = await cli(h.pe.backend.root, ['--uri=hostmaster.test', 'user-password', 'admin', '--password-file=-'], { env: { ...process.env, AEGIR_HOME: h.pe.home }, stdin: pass });
-    expect(set.code, show(set)).to.equal(0);
-    await h.site.config.set('hosting.queue_in_serve', false);
-    const { app, pool } = createApp({ codebase: h.pe.backend.codebase, logger: h.site.logger });
-    const running = await listen(app, { port: 0, host: '127.0.0.1' });
-    try {
-      const admin = new HttpClient(Number(new URL(running.where).port), 'hostmaster.test');
-      expect((await admin.postForm('/user/login', { name: 'admin', pass })).status).to.equal(303);
+    await asHostmasterAdmin(h, async (admin) => {
       const page = await admin.get(`/node/${site}`);
       expect(page.status).to.equal(200);
       expect(page.body).to.contain(`/node/${site}/task/db-updates`).and.contain('Run database updates');
       const form = await admin.get(`/node/${site}/task/db-updates`);
       expect(form.status).to.equal(200);
       expect(form.body).to.match(/<form[^>]*method="post"/).and.contain('Run database updates');
-    } finally {
-      await running.stop(1000);
-      await pool.closeAll();
-    }
+    });
   });
 
   it('runs from the command line like every task (aegir @site provision-db-updates)', async () => {

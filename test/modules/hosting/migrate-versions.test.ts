@@ -12,8 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createApp } from '../../../core/http/app.js';
-import { listen } from '../../../core/http/server.js';
 import type { Account } from '../../../core/http/types.js';
 import { CONSOLE_ACCOUNT } from '../../../modules/hosting/commands/common.js';
 import { migrateTaskType } from '../../../modules/hosting/modules/migrate/migrate.js';
@@ -22,10 +20,10 @@ import { loadObject } from '../../../modules/hosting/objects/object.js';
 import type { Dispatcher } from '../../../modules/hosting/queue/dispatcher.js';
 import { queueTask } from '../../../modules/hosting/tasks/queue-task.js';
 import { saveNode } from '../../../modules/node/storage.js';
-import { cli, show } from '../../cli/run-helper.js';
+import { show } from '../../cli/run-helper.js';
 import { expectCode } from '../../harness/expect.js';
-import { HttpClient, linkThemes } from '../../harness/http.js';
 import { codebaseRepo, type TestRepo } from '../vcs-deploy/repo.js';
+import { asHostmasterAdmin } from './admin-web.js';
 import { hostmasterEnv, type HostmasterEnv } from './env.js';
 
 const run = promisify(execFile);
@@ -136,16 +134,7 @@ describe('hosting: versions from git on two platforms, and migrate\'s upgrade ch
   });
 
   it('the pages say it: the platform\'s version and where it came from, vcs_demo\'s on each platform, the migrate form\'s comparison', async () => {
-    linkThemes(h.pe.backend);
-    const pass = 'Versions-Test-Pass-1234';
-    const set = await cli(h.pe.backend.root, ['--uri=hostmaster.test', 'user-password', 'admin', '--password-file=-'], { env: { ...process.env, AEGIR_HOME: h.pe.home }, stdin: pass });
-    expect(set.code, show(set)).to.equal(0);
-    await h.site.config.set('hosting.queue_in_serve', false);
-    const { app, pool } = createApp({ codebase: h.pe.backend.codebase, logger: h.site.logger });
-    const running = await listen(app, { port: 0, host: '127.0.0.1' });
-    try {
-      const admin = new HttpClient(Number(new URL(running.where).port), 'hostmaster.test');
-      expect((await admin.postForm('/user/login', { name: 'admin', pass })).status).to.equal(303);
+    await asHostmasterAdmin(h, async (admin) => {
       const text = async (path: string): Promise<string> => {
         const r = await admin.get(path);
         expect(r.status, path).to.equal(200);
@@ -158,9 +147,6 @@ describe('hosting: versions from git on two platforms, and migrate\'s upgrade ch
       const form = await text(`/node/${ids.site}/task/migrate`);
       expect(form).to.match(/platform_new: 1 upgrade, \d+ the same/).and.match(/vcs_demo 1\.0\.0 1\.1\.0 upgrade/);
       expect(form).to.include('Migrate anyway (force)');
-    } finally {
-      await running.stop(1000);
-      await pool.closeAll();
-    }
+    });
   });
 });
