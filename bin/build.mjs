@@ -88,10 +88,16 @@ export async function build(root, { quiet = false } = {}) {
     define: { 'import.meta.url': '__aegirUrl' },
     banner: { js: "const __aegirUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
+  // esbuild writes strings ASCII-only but keeps comments as they are; one
+  // non-ASCII character in a comment makes V8 hold the whole source as a
+  // two-byte string (6.6 MB instead of 3.3), which every start pays for.
+  const text = readFileSync(join(tmp, BUNDLE), 'utf8');
+  const ascii = text.replace(/[^\x00-\x7f]/g, '?');
+  if (ascii !== text) writeFileSync(join(tmp, BUNDLE), ascii);
   // The bundle runs in a vm.Script, where import() throws on Node 20: a
   // dynamic import of a package outside the bundle would only fail at run
   // time, on the one path that reaches it. Refuse to build such a bundle.
-  const bad = readFileSync(join(tmp, BUNDLE), 'utf8').split('\n')
+  const bad = ascii.split('\n')
     .map((line, i) => ({ line: line.trim(), n: i + 1 }))
     .filter(({ line }) => /(^|[^\w$.])import\("/.test(line) && !line.startsWith('//') && !line.startsWith('*'));
   if (bad.length) {
@@ -138,7 +144,8 @@ export async function ensureBuilt(root) {
 export function loadBundle(root) {
   const file = join(root, 'dist', BUNDLE);
   const cacheFile = `${file}.cache`;
-  const source = readFileSync(file, 'utf8');
+  // The build writes the bundle ASCII-only, so latin1 reads it as it is, without UTF-8 decoding (a third of the read's cost).
+  const source = readFileSync(file, 'latin1');
   let cachedData;
   try { cachedData = readFileSync(cacheFile); } catch { /* first run */ }
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {

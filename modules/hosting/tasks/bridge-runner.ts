@@ -6,7 +6,7 @@ import { runBackend, type BackendOutcome } from '../../drush-bridge/run.js';
 import { loadObject, type HostingObject } from '../objects/object.js';
 import type { RunIo, RunOutcome, TaskRunner } from '../queue/dispatcher.js';
 import type { TaskRow } from '../queue/store.js';
-import { contextsFor } from './contexts.js';
+import { contextsFor, type ContextSave } from './contexts.js';
 import { taskType } from './registry.js';
 
 /** Where the back end is, for the bridge. */
@@ -30,10 +30,10 @@ export function statusOf(out: BackendOutcome, warned: boolean): RunOutcome['stat
 }
 
 /**
- * The task runner of the hosting front end: write the contexts the task
- * needs from the front end's tables (provision-save), run the task type's
- * provision command through the drush bridge with the log stored as it
- * comes, then let modules react (hosting.task_succeeded or
+ * The task runner of the hosting front end: run the task type's provision
+ * command through the drush bridge, with the contexts it needs written
+ * first from the front end's tables (those that changed, on its standard
+ * input for --save-contexts) and the log stored as it comes, then let modules react (hosting.task_succeeded or
  * hosting.task_failed). A back end that ends without a result is an error
  * with its last lines in the log.
  */
@@ -57,23 +57,24 @@ export function bridgeRunner(b: BridgeSetup): TaskRunner {
       await note(e.level, e.message);
     };
     const contexts = await contextsFor(db, object, task.args);
+    // Contexts written with these very options before (and not forgotten since) are not sent again; the
+    // others ride on the task's own command (--save-contexts on its standard input: one back-end start).
+    const changed: { name: string; options: ContextSave['options']; hash: string }[] = [];
     for (const c of contexts) {
-      // A context written with these very options before (and not forgotten since) is not written again.
       const hash = createHash('sha256').update(JSON.stringify([c.name, c.options])).digest('hex');
-      if ((await db('hosting_context').where({ name: c.name }).first('hash'))?.hash === hash) continue;
-      const saved = await runBackend({ aegirBin: b.aegirBin, home: b.home, command: 'provision-save', context: c.name, options: { ...c.options, quiet: true }, onLog: forward, signal: io.signal });
-      if (saved.result?.status !== 'success') {
-        await note('error', `The context @${c.name} could not be written: ${saved.result?.error?.message ?? saved.lastLines.join(' / ')}`);
-        return finish(b, task, object, { status: 'error', errorCode: saved.result?.error?.code ?? 'ERR_BACKEND_NO_RESULT', exitCode: saved.exitCode }, undefined, io);
-      }
-      // Two tasks may write one context at once (a server's verify and its platform's): the last one's hash stays.
-      await db('hosting_context').insert({ name: c.name, hash, saved_at: Date.now() }).onConflict('name').merge();
+      if ((await db('hosting_context').where({ name: c.name }).first('hash'))?.hash !== hash) changed.push({ ...c, hash });
     }
     const options = (await type.options?.(task.args, { site: b.site, object, account: DISPATCHER })) ?? {};
     const out = await runBackend({
-      aegirBin: b.aegirBin, home: b.home, command: type.command, context: object.context, options, onLog: forward, signal: io.signal,
+      aegirBin: b.aegirBin, home: b.home, command: type.command, context: object.context, onLog: forward, signal: io.signal,
+      options: changed.length ? { ...options, 'save-contexts': '-' } : options,
+      stdin: changed.length ? JSON.stringify(changed.map((c) => ({ name: c.name, options: c.options }))) : undefined,
       onSpawn: (child) => { void io.started(child); },
     });
+    if (out.result?.status === 'success') {
+      // Two tasks may write one context at once (a server's verify and its platform's): the last one's hash stays.
+      for (const c of changed) await db('hosting_context').insert({ name: c.name, hash: c.hash, saved_at: Date.now() }).onConflict('name').merge();
+    }
     if (!out.result) {
       await note('error', `The back end ended without a result (exit ${out.exitCode ?? out.signal}). Its last lines: ${out.lastLines.slice(-5).join(' / ') || 'none'}`);
     } else if (out.result.status === 'error') {

@@ -5,7 +5,6 @@ import { detectEnvironment } from '../detect.js';
 import { readMarker } from '../marker.js';
 import { stopAll, supervise } from '../supervise.js';
 import { newSetupToken } from '../token.js';
-import { runWizard } from '../wizard/server.js';
 
 /**
  * `aegir hostmaster-start` (what `npm start` runs): on a machine without a
@@ -31,6 +30,8 @@ export const hostmasterStart = defineCommand({
       const { token, expires } = newSetupToken(home);
       const shown = ctx.options.host === '0.0.0.0' ? env.hostname : ctx.options.host === '127.0.0.1' ? 'localhost' : ctx.options.host;
       ctx.logger.success(`No hostmaster is installed yet. Open http://${shown}:${ctx.options.port}/ and type this setup token (it works once, until ${new Date(expires).toISOString().slice(11, 16)} UTC):\n\n    ${token}\n`);
+      // Loaded here, not with the command line: the wizard's web server (express) is needed only on a first run.
+      const { runWizard } = await import('../wizard/server.js');
       const { installed, stopped } = await runWizard({ codebase: ctx.codebase, env, defaults: defaultAnswers(home), logger: ctx.logger, port: ctx.options.port, host: ctx.options.host });
       if (installed) ctx.logger.success(`The hostmaster is installed at ${installed.url} (${(installed.elapsedMs / 1000).toFixed(1)} s).`);
       if (stopped) {

@@ -2,7 +2,7 @@ import { defineCommand } from '../../../core/cli/command.js';
 import { table } from '../../../core/cli/output.js';
 import { disableModules, enableModules, uninstallModules } from '../../../core/modules/lifecycle.js';
 import type { Json } from '../../../core/config/config-store.js';
-import { resolveVersions } from '../versions.js';
+import { moduleRows } from '../module-rows.js';
 
 const modulesArg = [{ name: 'modules', description: 'Machine names of modules', required: true, variadic: true }] as const;
 
@@ -17,20 +17,7 @@ export const pmList = defineCommand({
     type: { type: 'string', description: 'Only modules or only profiles', choices: ['module', 'profile'] },
   },
   async run(ctx) {
-    const site = ctx.site!;
-    const catalog = await site.catalog();
-    const states = await site.modulesState.all();
-    const listed = [...catalog.values()].sort((a, b) => a.manifest.package.localeCompare(b.manifest.package) || a.manifest.name.localeCompare(b.manifest.name))
-      .filter((m) => (!ctx.options.status || (states.get(m.manifest.name)?.status ?? 'not-installed') === ctx.options.status) && (!ctx.options.type || m.manifest.type === ctx.options.type));
-    // Versions as platform-info reports them (vcs_deploy: from git where module.json says nothing exact).
-    const versions = await resolveVersions(ctx, listed);
-    const rows = listed.map((m) => {
-      const v = versions.get(m.manifest.name)!;
-      return {
-        name: m.manifest.name, package: m.manifest.package, type: m.manifest.type, status: states.get(m.manifest.name)?.status ?? 'not-installed',
-        version: v.version ?? 'unknown', versionOrigin: v.versionOrigin, origin: m.origin, path: m.dir,
-      };
-    });
+    const rows = await moduleRows(ctx, ctx.site!, { status: ctx.options.status, type: ctx.options.type });
     return {
       data: rows as unknown as Json,
       text: table(['package', 'name', 'type', 'status', 'version', 'from', 'origin'], rows.map((r) => [r.package, r.name, r.type, r.status, r.version, r.versionOrigin ?? '', r.origin])),

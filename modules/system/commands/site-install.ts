@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { defineCommand } from '../../../core/cli/command.js';
 import { parseDbUrl } from '../../../core/database/db-url.js';
-import { AegirError } from '../../../core/errors/aegir-error.js';
+import type { Json } from '../../../core/config/config-store.js';
+import { AegirError, describe } from '../../../core/errors/aegir-error.js';
 import { installSite } from '../../../core/site/install.js';
 import { isSiteDirName } from '../../../core/settings/sites-json.js';
 import { parseSiteAddress, siteDirFor } from '../../../core/settings/uri.js';
+import { moduleRows, type ModuleRow } from '../module-rows.js';
 
 const MAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?$/;
 const ACCOUNT = /^[\p{L}\p{N} ._@+-]{1,60}$/u;
@@ -67,8 +69,16 @@ export const siteInstall = defineCommand({
         account: { name: ctx.options['account-name'], mail: accountMail, pass },
       },
     });
+    // The new site's enabled modules as pm-list reports them, for whoever installs through this command (provision's
+    // install records them without starting pm-list). The site is installed either way: a listing that fails is a warning.
+    let modules: ModuleRow[] | undefined;
+    try {
+      modules = await moduleRows(ctx, site, { status: 'enabled' });
+    } catch (e) {
+      ctx.logger.warning(`The new site's modules could not be listed: ${describe(e)}`);
+    }
     await site.close();
     const text = `Installed sites/${siteDir} with profile ${profile}.\nAdmin account: ${ctx.options['account-name']}${generated ? `\nAdmin password (shown once): ${pass}` : ''}\n`;
-    return { text, data: { site: siteDir, profile, account: ctx.options['account-name'], passwordGenerated: generated } };
+    return { text, data: { site: siteDir, profile, account: ctx.options['account-name'], passwordGenerated: generated, ...(modules ? { modules: modules as unknown as Json } : {}) } };
   },
 });
