@@ -70,15 +70,40 @@ function ownCpuMs(): { self: number; children: number } {
   return { self: (utime + stime) * 10, children: (cutime + cstime) * 10 };
 }
 
+/** CPU (ms) of a running process from /proc, 0 when it is gone. */
+function processCpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const [utime, stime] = f.slice(f.lastIndexOf(')') + 2).split(' ').slice(11, 13).map(Number) as [number, number];
+    return (utime + stime) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU (ms) so far of the processes the back end started and left running, from their pid files: the built-in proxies and the app processes. */
+function serviceCpuMs(runDirs: readonly string[]): { proxy: number; app: number } {
+  const out = { proxy: 0, app: 0 };
+  for (const dir of runDirs) {
+    for (const f of existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.pid')) : []) {
+      const ms = processCpuMs(Number(readFileSync(join(dir, f), 'utf8').trim()));
+      if (f === 'proxy.pid') out.proxy += ms; else out.app += ms;
+    }
+  }
+  return out;
+}
+
 /** Machine CPU used by each kind of run, to tell how busy the cores were (cores in use = CPU / wall), and where it went. */
 const cpuUsed = { serial: 0, parallel: 0 };
-const cpuParts = { serial: { self: 0, children: 0 }, parallel: { self: 0, children: 0 } };
+const cpuParts = { serial: { self: 0, children: 0, proxy: 0, app: 0 }, parallel: { self: 0, children: 0, proxy: 0, app: 0 } };
 
 /** Wall time of `n` installs over two servers with the given limits (in-process dispatcher). */
-async function installs(h: HostmasterEnv, platforms: readonly number[], servers: readonly number[], prefix: string, n: number, limits: { global: number; perServer: number }): Promise<number> {
+async function installs(h: HostmasterEnv, platforms: readonly number[], servers: readonly number[], prefix: string, n: number, limits: { global: number; perServer: number }, runDirs: readonly string[]): Promise<number> {
   const d = h.dispatcher(limits);
   const cpu0 = machineCpuMs();
   const own0 = ownCpuMs();
+  // App processes start with a platform's first site: one that was not running before counts from 0.
+  const services0 = serviceCpuMs(runDirs);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     await saveNode(h.site, { type: 'site', title: `${prefix}${i}.bench.test`, fields: { platform: platforms[i % 2]!, db_server: servers[i % 2]!, profile: 'minimal' } }, { account: CONSOLE_ACCOUNT });
@@ -97,6 +122,9 @@ async function installs(h: HostmasterEnv, platforms: readonly number[], servers:
   const own1 = ownCpuMs();
   cpuParts[kind].self += own1.self - own0.self;
   cpuParts[kind].children += own1.children - own0.children;
+  const services1 = serviceCpuMs(runDirs);
+  cpuParts[kind].proxy += services1.proxy - services0.proxy;
+  cpuParts[kind].app += services1.app - services0.app;
   await d.stop();
   const failed = Number((await h.site.db('hosting_task').where({ task_type: 'install', status: 'error' }).count({ n: '*' }))[0]!.n);
   if (failed) throw new Error(`${failed} install(s) failed`);
@@ -145,8 +173,8 @@ export async function main(): Promise<Figure[]> {
     parallel = 0;
     for (let r = 0; r < ROUNDS; r++) {
       const n = Math.round(INSTALLS * (r + 1) / ROUNDS) - Math.round(INSTALLS * r / ROUNDS);
-      serial += await installs(h, platforms, [first, second], `one${r}-`, n, { global: 1, perServer: 1 });
-      parallel += await installs(h, platforms, [first, second], `many${r}-`, n, { global: 4, perServer: 2 });
+      serial += await installs(h, platforms, [first, second], `one${r}-`, n, { global: 1, perServer: 1 }, [join(h.pe.home, 'run'), run2]);
+      parallel += await installs(h, platforms, [first, second], `many${r}-`, n, { global: 4, perServer: 2 }, [join(h.pe.home, 'run'), run2]);
     }
     const runs = ((await h.site.db('hosting_task_run as r').join('hosting_task as t', 't.nid', 'r.task_nid').join('node as n', 'n.nid', 't.object_nid')
       .where('t.task_type', 'install').andWhere('n.title', 'like', 'one%').orderBy('r.rid').select('r.duration_ms')) as { duration_ms: number }[]).map((x) => Number(x.duration_ms));
@@ -163,7 +191,7 @@ export async function main(): Promise<Figure[]> {
   console.log(`cores in use: ${fmt(cpuUsed.serial / serial)} one at a time, ${fmt(cpuUsed.parallel / parallel)} at 2 per server (CPU ${fmt(cpuUsed.serial / 1000)} s and ${fmt(cpuUsed.parallel / 1000)} s)`);
   for (const k of ['serial', 'parallel'] as const) {
     const p = cpuParts[k];
-    console.log(`  CPU ${k === 'serial' ? 'one at a time' : 'at 2 per server'}: dispatcher ${fmt(p.self / 1000)} s, back-end commands ${fmt(p.children / 1000)} s, the rest (web server, app processes, others) ${fmt((cpuUsed[k] - p.self - p.children) / 1000)} s`);
+    console.log(`  CPU ${k === 'serial' ? 'one at a time' : 'at 2 per server'}: dispatcher ${fmt(p.self / 1000)} s, back-end commands ${fmt(p.children / 1000)} s, built-in proxies ${fmt(p.proxy / 1000)} s, app processes ${fmt(p.app / 1000)} s, the rest (the kernel, other processes) ${fmt((cpuUsed[k] - p.self - p.children - p.proxy - p.app) / 1000)} s`);
   }
   if (!withLatency) return [{ name: `${INSTALLS} site installs over two servers, 2 per server`, value: parallel, unit: 'ms', baseline: { name: 'one at a time', value: serial } }];
   return [

@@ -6,7 +6,10 @@
 // with the code cache it skips parsing the megabyte of knex and friends
 // (Node 22 has this built in as module.enableCompileCache; Node 20 does not).
 // Module entries are listed in the bundle by path so the module loader
-// answers from it. Native and optional database drivers stay external.
+// answers from it. Native and optional database drivers stay external, and
+// so does express with what it brings (a third of the bundle otherwise):
+// only the web server needs it, and loads it from node_modules when it
+// starts, so no command pays for reading and compiling it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -15,10 +18,27 @@ import vm from 'node:vm';
 const STAMP = '.build-stamp';
 const BUNDLE = 'aegir.cjs';
 const EXTERNAL = [
-  'better-sqlite3', 'mysql2', 'ssh2', 'cpu-features', 'esbuild', 'tsx', 'tsx/*',
+  'express', 'better-sqlite3', 'mysql2', 'ssh2', 'cpu-features', 'esbuild', 'tsx', 'tsx/*',
   'pg', 'pg-query-stream', 'sqlite3', 'tedious', 'oracledb', 'mysql', 'mariadb', 'mariadb/*',
 ];
 const SKIP = new Set(['node_modules', 'test', 'files', 'private', 'dist']);
+
+/**
+ * knex's dialects for databases Aegir does not run on (a sixth of knex's
+ * code): left out of the bundle, each replaced by an error naming the
+ * drivers there are. Every command would otherwise read and compile them.
+ */
+const UNUSED_DIALECT = /^\.\/(cockroachdb|mssql|mariadb|oracle|oracledb|pgnative|postgres|redshift)$/;
+const unusedDialects = {
+  name: 'unused-knex-dialects',
+  setup(b) {
+    b.onResolve({ filter: UNUSED_DIALECT }, (args) => (/knex[\\/]lib[\\/]dialects[\\/]index\.js$/.test(args.importer) ? { path: args.path.slice(2), namespace: 'unused-dialect' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'unused-dialect' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`knex's ${args.path} dialect is not in Aegir's program: Aegir runs on SQLite and MySQL/MariaDB (client better-sqlite3 or mysql2).`)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 function listDir(dir) {
   try { return readdirSync(dir, { withFileTypes: true }); } catch { return []; }
@@ -85,6 +105,7 @@ export async function build(root, { quiet = false } = {}) {
     target: 'node20',
     external: EXTERNAL,
     logLevel: 'error',
+    plugins: [unusedDialects],
     define: { 'import.meta.url': '__aegirUrl' },
     banner: { js: "const __aegirUrl = require('node:url').pathToFileURL(__filename).href;" },
   });

@@ -1,4 +1,5 @@
 import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import type { Request, Response } from 'express';
 
@@ -25,8 +26,18 @@ export function serveSiteFiles(root: string, req: Request, res: Response, notFou
   } catch {
     // Missing (or unreadable): the static handler answers 404 on its own terms.
   }
-  // express is loaded on the first file served, not when the command line starts (it costs every back-end command ~25 ms of CPU).
-  void import('express').then(({ default: express }) => {
-    express.static(root, { dotfiles: 'deny', index: false, fallthrough: false })(req, res, () => notFound());
-  }, () => { res.sendStatus(500); });
+  staticFiles().static(root, { dotfiles: 'deny', index: false, fallthrough: false })(req, res, () => notFound());
+}
+
+const requireHere = createRequire(import.meta.url);
+let express: typeof import('express') | undefined;
+
+/**
+ * express, loaded when the first file is served rather than when the
+ * command line starts: the program leaves it out of its bundle, and most
+ * commands never serve a file.
+ */
+function staticFiles(): typeof import('express') {
+  express ??= requireHere('express') as typeof import('express');
+  return express;
 }
