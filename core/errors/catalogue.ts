@@ -135,6 +135,7 @@ export const catalogue = define({
   ERR_OBJECT_UNKNOWN: (f) => `Node ${f.nid} is no server, platform or site (or it was deleted meanwhile).`,
   ERR_BACKEND_NO_RESULT: (f) => `The back end ended without a result (${f.why}); see the task's log for its last lines.`,
   ERR_OBJECT_IN_USE: (f) => `The ${f.what} cannot be deleted: ${f.problem}.`,
+  ERR_QUEUE_LIMIT_INVALID: (f) => `Configuration "${f.key}" is ${f.value}: the task queue needs a whole number from 1 to 256 there. Set it with: aegir --uri=<hostmaster> config-set ${f.key} <N> (or config-delete ${f.key} for the default).`,
   ERR_DISPATCHER_RUNNING: (f) => `Another dispatcher already works on this site's queue (${f.holder}); on SQLite only one may run. Stop it first, or move the hostmaster to MySQL/MariaDB for several.`,
 
   // Hostmaster install and first run.

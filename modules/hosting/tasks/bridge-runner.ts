@@ -22,10 +22,17 @@ export interface BridgeSetup {
 /** The dispatcher's own account, for the task types' checks while a task runs (the task was checked when it was queued). */
 const DISPATCHER: Account = { uid: 0, name: 'the dispatcher', roles: [], anonymous: false, hasPermission: () => true };
 
-/** How a back end's outcome reads as a task status: cancelled, error, or success (warning when it logged warnings or errors). */
-export function statusOf(out: BackendOutcome, warned: boolean): RunOutcome['status'] {
+/**
+ * How a back end's outcome reads as a task status: cancelled, error, or
+ * success (warning when it logged warnings or errors). A back end that a
+ * cancel's SIGTERM ended before it wrote a result is cancelled too: the
+ * signal came while it was still starting, before its task (and its own
+ * handling of SIGTERM) began, so nothing of the task was done.
+ */
+export function statusOf(out: BackendOutcome, warned: boolean, cancelled = false): RunOutcome['status'] {
   if (out.result?.status === 'success') return warned ? 'warning' : 'success';
   if (out.result?.error?.code === 'ERR_TASK_CANCELLED') return 'cancelled';
+  if (!out.result && cancelled && out.signal === 'SIGTERM') return 'cancelled';
   return 'error';
 }
 
@@ -75,7 +82,10 @@ export function bridgeRunner(b: BridgeSetup): TaskRunner {
       // Two tasks may write one context at once (a server's verify and its platform's): the last one's hash stays.
       for (const c of changed) await db('hosting_context').insert({ name: c.name, hash: c.hash, saved_at: Date.now() }).onConflict('name').merge();
     }
-    if (!out.result) {
+    const status = statusOf(out, warned, io.signal.aborted);
+    if (!out.result && status === 'cancelled') {
+      await note('warning', 'The back end was ended by the cancel while it was starting, before the task began: nothing of it was done.');
+    } else if (!out.result) {
       await note('error', `The back end ended without a result (exit ${out.exitCode ?? out.signal}). Its last lines: ${out.lastLines.slice(-5).join(' / ') || 'none'}`);
     } else if (out.result.status === 'error') {
       await note('error', `${out.result.error?.code}: ${out.result.error?.message}`);
@@ -85,7 +95,7 @@ export function bridgeRunner(b: BridgeSetup): TaskRunner {
       await db('hosting_context').whereIn('name', contexts.map((c) => c.name)).delete();
     }
     const outcome: RunOutcome = {
-      status: statusOf(out, warned), exitCode: out.exitCode, errorCode: out.result?.error?.code ?? (out.result ? null : 'ERR_BACKEND_NO_RESULT'), result: out.result?.output ?? null,
+      status, exitCode: out.exitCode, errorCode: out.result?.error?.code ?? (out.result ? null : status === 'cancelled' ? 'ERR_TASK_CANCELLED' : 'ERR_BACKEND_NO_RESULT'), result: out.result?.output ?? null,
     };
     return finish(b, task, object, outcome, out.result?.output, io);
   };
