@@ -119,7 +119,11 @@ for (const driver of DRIVERS) {
       expect(logs.some((l) => l.level === 'info')).to.equal(true);
       expect(logs.at(-1)).to.include({ level: 'success' });
       expect(result).to.deep.include({ status: 'success', command: 'site-install', error: null });
-      expect(result.output).to.deep.equal({ site: 'site.test', profile: 'testing', account: 'admin', passwordGenerated: false });
+      const { modules, ...rest } = result.output as { modules: { name: string; type: string; status: string }[] };
+      expect(rest).to.deep.equal({ site: 'site.test', profile: 'testing', account: 'admin', passwordGenerated: false });
+      // The new site's enabled modules, as pm-list --status=enabled lists them: the profile among them.
+      expect(modules.every((m) => m.status === 'enabled')).to.equal(true);
+      expect(modules.map((m) => `${m.type}:${m.name}`)).to.include('profile:testing').and.include('module:system');
       expect(r.stdout).to.not.include(PASS);
     });
 
