@@ -90,9 +90,10 @@ export async function build(root, { quiet = false } = {}) {
   const { build: esbuild } = await import('esbuild');
   const started = Date.now();
   const entries = moduleEntries(root);
+  // Each module entry is a function that loads it: esbuild turns import() of a bundled file into a lazy
+  // initialiser, so a command runs the top-level code of the modules its kernel loads, not of every module.
   const lines = ["export { main } from './core/cli/main.ts';"];
-  entries.forEach((e, i) => lines.push(`import m${i} from './${e}';`));
-  lines.push(`export const compiledModules = {${entries.map((e, i) => `\n  ${JSON.stringify(e)}: m${i},`).join('')}\n};`);
+  lines.push(`export const compiledModules = {${entries.map((e) => `\n  ${JSON.stringify(e)}: () => import('./${e}').then((m) => m.default),`).join('')}\n};`);
   const tmp = join(root, `dist.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   await esbuild({

@@ -3,14 +3,14 @@ import { runCli } from './run.js';
 
 /**
  * Entry of bin/aegir: runs one command line against the real process and
- * exits with its status. `compiled` holds the module entries built into the
- * bundle, by path relative to `ownRoot`; `hostImport` is the launcher's
+ * exits with its status. `compiled` holds the loaders of the module entries
+ * built into the bundle, by path relative to `ownRoot`; `hostImport` is the launcher's
  * import(), for modules that are not in the bundle.
  */
 export async function main(
   argv: readonly string[],
   ownRoot: string,
-  compiled?: Readonly<Record<string, unknown>>,
+  compiled?: Readonly<Record<string, () => Promise<unknown>>>,
   hostImport?: (url: string) => Promise<unknown>,
 ): Promise<never> {
   let stdinText: Promise<string> | undefined;
