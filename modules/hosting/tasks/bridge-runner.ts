@@ -40,9 +40,10 @@ export function statusOf(out: BackendOutcome, warned: boolean, cancelled = false
  * The task runner of the hosting front end: run the task type's provision
  * command through the drush bridge, with the contexts it needs written
  * first from the front end's tables (those that changed, on its standard
- * input for --save-contexts) and the log stored as it comes, then let modules react (hosting.task_succeeded or
- * hosting.task_failed). A back end that ends without a result is an error
- * with its last lines in the log.
+ * input for --save-contexts) and the log stored as it comes, then let
+ * modules react (hosting.task_succeeded or hosting.task_failed). A back
+ * end that ends without a result is an error with its last lines in the
+ * log.
  */
 export function bridgeRunner(b: BridgeSetup): TaskRunner {
   return async (task: TaskRow, io: RunIo): Promise<RunOutcome> => {
